@@ -1,0 +1,63 @@
+"""RCA Workbench: a guided root-cause-analysis workbench for adult social care."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI commands and error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+
+    from rca import config as rca_config
+
+    rca_config.load(app, config)
+
+    from rca.audit import recorder
+    from rca.db import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
+    recorder.install()
+    _import_models()
+
+    from rca import security
+    from rca.accounts import login
+
+    security.init_app(app)
+    login.init_app(app)
+
+    from rca.accounts.admin import bp as admin_bp
+    from rca.accounts.views import bp as accounts_bp
+    from rca.api import init_app as init_api
+    from rca.reviews.views import bp as reviews_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(reviews_bp)
+    init_api(app)
+
+    from rca.accounts.cli import register as register_account_cli
+    from rca.demo.cli import register as register_demo_cli
+    from rca.provider.cli import register as register_provider_cli
+
+    register_provider_cli(app)
+    register_account_cli(app)
+    register_demo_cli(app)
+
+    from rca.templating import init_app as init_templating
+
+    init_templating(app)
+    return app
+
+
+def _import_models() -> None:
+    """Import every models module so metadata (and Alembic) sees every table."""
+    import rca.accounts.models
+    import rca.audit.models
+    import rca.provider.models
+    import rca.reviews.models  # noqa: F401

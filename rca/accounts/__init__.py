@@ -1,0 +1,1 @@
+"""Accounts: users, roles per service, sign-in, API tokens and the admin screens."""

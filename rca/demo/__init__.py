@@ -1,0 +1,1 @@
+"""The demo provider: realistic services, staff, users and reviews."""

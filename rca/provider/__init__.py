@@ -1,0 +1,1 @@
+"""The provider's registers: services, staff and people supported."""

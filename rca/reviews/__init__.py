@@ -1,0 +1,1 @@
+"""Reviews: trigger and triage, terms of reference, stages, the workspace and its History."""

@@ -1,0 +1,201 @@
+"""Terms of reference: the question, the period, who and what is in scope, and the target."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rca import access
+from rca.accounts.models import User
+from rca.provider.models import PersonSupported, StaffMember
+from rca.reviews.models import Review, ReviewPanelMember, ReviewPerson, ReviewStaff
+from rca.validation import (
+    Collector,
+    not_in_future,
+    parse_date,
+    parse_int,
+    parse_percent,
+    parse_text,
+)
+
+MAX_PEOPLE = 26 * 4
+
+
+def terms_missing(review: Review) -> list[str]:
+    """What the terms of reference still lack before evidence gathering can start."""
+    missing = []
+    if not review.question:
+        missing.append("the question the review answers")
+    if not (review.period_start and review.period_end):
+        missing.append("the period under review")
+    if not review.baseline_issue:
+        missing.append("the baseline issue")
+    if not review.lead_id:
+        missing.append("a review lead")
+    if not (review.target_measure and review.target_threshold and review.target_period_weeks):
+        missing.append("a measurable improvement target (measure, threshold and period)")
+    return missing
+
+
+def pseudonym_for(index: int) -> str:
+    """Person A ... Person Z, then Person AA, AB ... so pseudonyms never run out or repeat."""
+    letters = string.ascii_uppercase
+    label = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        label = letters[rem] + label
+    return f"Person {label}"
+
+
+def split_references(text: Any) -> list[str]:
+    refs = [r.strip() for r in re.split(r"[,\n;]+", str(text or "")) if r.strip()]
+    return list(dict.fromkeys(refs))
+
+
+def _check_period(start: date | None, end: date | None, today: date) -> None:
+    if start and end and end < start:
+        raise ValueError("The period must end on or after the day it starts.")
+    if end:
+        not_in_future(end, today, label="The end of the period under review")
+
+
+def _ids(values: Iterable[Any]) -> set[int]:
+    return {int(v) for v in values if str(v).strip().isdigit()}
+
+
+def eligible_users(session: Session, review: Review) -> list[User]:
+    users = session.scalars(select(User).where(User.active).order_by(User.name)).all()
+    return [u for u in users if access.can(u, "view", review.service_id)]
+
+
+def update_terms(
+    session: Session,
+    review: Review,
+    raw: Mapping[str, Any],
+    today: date,
+    *,
+    panel_ids: Iterable[Any] = (),
+    staff_ids: Iterable[Any] = (),
+) -> Review:
+    c = Collector()
+    question = c.check(
+        "question", parse_text, raw.get("question"), label="The question", max_len=2000
+    )
+    start = c.check(
+        "period_start", parse_date, raw.get("period_start"), label="Start of the period"
+    )
+    end = c.check("period_end", parse_date, raw.get("period_end"), label="End of the period")
+    c.check("period_end", _check_period, start, end, today)
+    baseline = c.check(
+        "baseline_issue",
+        parse_text,
+        raw.get("baseline_issue"),
+        label="The baseline issue",
+        max_len=4000,
+    )
+    measure = c.check(
+        "target_measure",
+        parse_text,
+        raw.get("target_measure"),
+        label="The measure",
+        max_len=500,
+    )
+    threshold = c.check(
+        "target_threshold", parse_percent, raw.get("target_threshold"), label="The threshold"
+    )
+    weeks = c.check(
+        "target_period_weeks",
+        parse_int,
+        raw.get("target_period_weeks"),
+        label="The period in weeks",
+        minimum=1,
+        maximum=260,
+    )
+    users = {u.id: u for u in eligible_users(session, review)}
+    lead_raw = str(raw.get("lead_id") or "").strip()
+    lead_id = int(lead_raw) if lead_raw.isdigit() else None
+    if lead_id not in users:
+        c.errors["lead_id"] = "Choose a review lead who can see this service."
+    panel = _ids(panel_ids)
+    if panel - set(users):
+        c.errors["panel"] = "Every panel member must be a user who can see this service."
+    refs = split_references(raw.get("people"))
+    if len(refs) > MAX_PEOPLE:
+        c.errors["people"] = f"At most {MAX_PEOPLE} people can be in one review's scope."
+    if any(len(r) > 64 for r in refs):
+        c.errors["people"] = "A reference is at most 64 characters."
+    staff_wanted = _ids(staff_ids)
+    staff = session.scalars(
+        select(StaffMember).where(
+            StaffMember.id.in_(staff_wanted or [-1]),
+            StaffMember.service_id == review.service_id,
+        )
+    ).all()
+    if len(staff) != len(staff_wanted):
+        c.errors["staff"] = "Staff in scope must come from this service's staff register."
+    c.raise_if_any()
+
+    review.question, review.period_start, review.period_end = question, start, end
+    review.baseline_issue, review.lead_id = baseline, lead_id
+    review.target_measure, review.target_threshold = measure, threshold
+    review.target_period_weeks = weeks
+    _sync_panel(review, panel)
+    _sync_people(session, review, refs)
+    _sync_staff(review, {s.id for s in staff})
+    session.flush()
+    return review
+
+
+def _sync_panel(review: Review, wanted: set[int]) -> None:
+    for member in list(review.panel):
+        if member.user_id not in wanted:
+            review.panel.remove(member)
+    have = {m.user_id for m in review.panel}
+    review.panel.extend(ReviewPanelMember(user_id=uid) for uid in sorted(wanted - have))
+
+
+def _sync_staff(review: Review, wanted: set[int]) -> None:
+    for link in list(review.staff):
+        if link.staff_id not in wanted:
+            review.staff.remove(link)
+    have = {s.staff_id for s in review.staff}
+    review.staff.extend(ReviewStaff(staff_id=sid) for sid in sorted(wanted - have))
+
+
+def _sync_people(session: Session, review: Review, refs: list[str]) -> None:
+    existing = {
+        p.reference: p
+        for p in session.scalars(
+            select(PersonSupported).where(
+                PersonSupported.service_id == review.service_id,
+                PersonSupported.reference.in_(refs or ["\0"]),
+            )
+        )
+    }
+    for ref in refs:
+        if ref not in existing:
+            existing[ref] = PersonSupported(service_id=review.service_id, reference=ref)
+            session.add(existing[ref])
+    session.flush()
+    wanted = {existing[r].id for r in refs}
+    for link in list(review.people):
+        if link.person_id not in wanted:
+            review.people.remove(link)
+    used = {link.pseudonym for link in review.people}
+    have = {link.person_id for link in review.people}
+    index = 0
+    for ref in refs:
+        person = existing[ref]
+        if person.id in have:
+            continue
+        while pseudonym_for(index) in used:
+            index += 1
+        used.add(pseudonym_for(index))
+        review.people.append(ReviewPerson(person_id=person.id, pseudonym=pseudonym_for(index)))

@@ -1,0 +1,216 @@
+"""Review screens: the list, starting a review, and the workspace with one URL per pane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from rca import access
+from rca.db import db, today_london
+from rca.provider.models import StaffMember
+from rca.reviews import lifecycle, queries, scope
+from rca.reviews.models import DEPTHS, SEVERITIES, STAGES, TRIGGERS, Review
+from rca.templating import render
+from rca.validation import FieldErrors
+
+bp = Blueprint("reviews", __name__, template_folder="templates")
+
+#: Workspace panes in stepper order; "history" sits beside the stages.
+PANES = [s for s in STAGES if s != "closed"] + ["history"]
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every review screen needs a signed-in user."""
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "triggers": list(TRIGGERS.items()),
+        "severities": list(SEVERITIES.items()),
+        "stages": list(STAGES.items()),
+        "depths": list(DEPTHS.items()),
+    }
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    filters = queries.ReviewFilters.from_args(request.args)
+    page = queries.list_reviews(
+        db.session, current_user, filters, current_app.config["REVIEWS_PER_PAGE"]
+    )
+    return render(
+        "reviews/index.html",
+        "review_list",
+        page=page,
+        filters=filters,
+        services=access.services_for(current_user),
+        **_choices(),
+    )
+
+
+@bp.route("/reviews/new", methods=["GET", "POST"])
+def new():  # type: ignore[no-untyped-def]
+    services = access.services_for(current_user, "create")
+    if not services:
+        abort(403)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = dict(request.form) if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            review = lifecycle.create_review(db.session, current_user, request.form, today_london())
+            db.session.commit()
+            return redirect(url_for("reviews.pane", review_id=review.id, pane="triage"), 303)
+        except FieldErrors as exc:
+            db.session.rollback()
+            errors = exc.errors
+    elif len(services) == 1:
+        values["service"] = services[0].code
+    return render(
+        "reviews/new.html",
+        "content",
+        services=services,
+        errors=errors,
+        values=values,
+        **_choices(),
+    ), (422 if errors else 200)
+
+
+@bp.get("/reviews/<int:review_id>")
+def show(review_id: int):  # type: ignore[no-untyped-def]
+    review = access.review_for(current_user, review_id)
+    pane = review.stage if review.stage in PANES else "monitoring"
+    return redirect(url_for("reviews.pane", review_id=review.id, pane=pane))
+
+
+def _workspace(
+    review: Review, pane: str, errors: dict[str, str] | None = None, **extra: Any
+) -> str:
+    context: dict[str, Any] = {
+        "review": review,
+        "pane": pane,
+        "panes": PANES,
+        "stage_labels": {**STAGES, "history": "History"},
+        "errors": errors or {},
+        "can_edit": access.can(current_user, "edit", review.service_id),
+        "next_stage": _next_stage(review),
+        **_choices(),
+        **extra,
+    }
+    if pane == "scope":
+        context["users"] = scope.eligible_users(db.session, review)
+        context["user_choices"] = [(u.id, u.name) for u in context["users"]]
+        context["staff_register"] = db.session.scalars(
+            db.select(StaffMember)
+            .where(StaffMember.service_id == review.service_id)
+            .order_by(StaffMember.name)
+        ).all()
+        context.setdefault("missing", scope.terms_missing(review))
+    if pane == "history":
+        entries = queries.review_history(db.session, review)
+        context["entries"] = entries
+        context["names"] = queries.user_names(db.session, {e.user_id for e in entries})
+    if context["next_stage"]:
+        context["blockers"] = lifecycle.stage_blockers(review, context["next_stage"])
+    return render("reviews/workspace.html", "workspace", **context)
+
+
+def _next_stage(review: Review) -> str | None:
+    order = list(STAGES)
+    i = order.index(review.stage)
+    return order[i + 1] if i + 1 < len(order) else None
+
+
+@bp.get("/reviews/<int:review_id>/<pane>")
+def pane(review_id: int, pane: str):  # type: ignore[no-untyped-def]
+    review = access.review_for(current_user, review_id)
+    if pane not in PANES:
+        abort(404)
+    return _workspace(review, pane)
+
+
+def _save(review: Review, pane: str, change: Any, *, follow_stage: bool = False) -> Any:
+    """Apply a change; on bad input or a stale form, re-render the pane with the messages.
+
+    With ``follow_stage`` the user lands on the pane of the review's (new) stage afterwards.
+    """
+    try:
+        change()
+        db.session.commit()
+    except FieldErrors as exc:
+        db.session.rollback()
+        db.session.refresh(review)
+        return _workspace(review, pane, exc.errors, values=request.form), 422
+    except lifecycle.StaleVersion:
+        db.session.rollback()
+        db.session.refresh(review)
+        message = (
+            "Someone else changed this review while you were editing, so your change was not "
+            "saved. The page now shows their version; make your change again."
+        )
+        return _workspace(review, pane, {"version": message}), 409
+    if follow_stage:
+        pane = review.stage if review.stage in PANES else "history"
+    url = url_for("reviews.pane", review_id=review.id, pane=pane)
+    if request.headers.get("HX-Request"):
+        resp = current_app.make_response(_workspace(review, pane, saved=True))
+        resp.headers["HX-Push-Url"] = url
+        return resp
+    return redirect(url, 303)
+
+
+@bp.post("/reviews/<int:review_id>/triage")
+def update_triage(review_id: int):  # type: ignore[no-untyped-def]
+    review = access.review_for(current_user, review_id, "edit")
+    return _save(
+        review,
+        "triage",
+        lambda: lifecycle.update_triage(db.session, review, request.form, today_london()),
+    )
+
+
+@bp.post("/reviews/<int:review_id>/depth")
+def choose_depth(review_id: int):  # type: ignore[no-untyped-def]
+    review = access.review_for(current_user, review_id, "edit")
+
+    def change() -> None:
+        lifecycle.check_version(review, request.form.get("version"))
+        lifecycle.choose_depth(
+            review, request.form.get("depth"), request.form.get("depth_override_reason")
+        )
+
+    return _save(review, "triage", change)
+
+
+@bp.post("/reviews/<int:review_id>/scope")
+def update_scope(review_id: int):  # type: ignore[no-untyped-def]
+    review = access.review_for(current_user, review_id, "edit")
+
+    def change() -> None:
+        lifecycle.check_version(review, request.form.get("version"))
+        scope.update_terms(
+            db.session,
+            review,
+            request.form,
+            today_london(),
+            panel_ids=request.form.getlist("panel"),
+            staff_ids=request.form.getlist("staff"),
+        )
+
+    return _save(review, "scope", change)
+
+
+@bp.post("/reviews/<int:review_id>/stage")
+def move_stage(review_id: int):  # type: ignore[no-untyped-def]
+    review = access.review_for(current_user, review_id, "edit")
+    return _save(
+        review,
+        review.stage if review.stage in PANES else "history",
+        lambda: lifecycle.move_to_stage(
+            review, request.form.get("stage"), request.form.get("version")
+        ),
+        follow_stage=True,
+    )

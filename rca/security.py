@@ -1,0 +1,108 @@
+"""Request-wide protections: CSRF, security headers, idle session expiry and error pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, Response, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from rca.db import utcnow
+
+csrf = CSRFProtect()
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+
+    @app.before_request
+    def expire_idle_session() -> Response | None:
+        if wants_json() or request.endpoint == "static":
+            return None
+        if not current_user.is_authenticated:
+            return None
+        now = utcnow().timestamp()
+        last = session.get("last_seen", now)
+        idle = now - float(last)
+        if idle > app.config["SESSION_IDLE_MINUTES"] * 60:
+            logout_user()
+            session.clear()
+            flash("You were signed out after a period of inactivity. Please sign in again.")
+            if request.headers.get("HX-Request"):
+                resp = Response(status=204)
+                resp.headers["HX-Redirect"] = url_for("accounts.login")
+                return resp
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        session.permanent = True
+        session["last_seen"] = now
+        return None
+
+    @app.after_request
+    def security_headers(resp: Response) -> Response:
+        h = resp.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and resp.mimetype == "text/html":
+            # Care data must not linger in shared browsers' caches.
+            h.setdefault("Cache-Control", "no-store")
+        # htmx swaps differ from full pages at the same URL; caches must keep them apart.
+        h.add("Vary", "HX-Request")
+        return resp
+
+    def error_page(code: int, title: str, message: str) -> tuple[Response | str, int]:
+        if wants_json():
+            from flask import jsonify
+
+            return jsonify({"error": message, "field": None}), code
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+        return error_page(
+            400,
+            "This form has expired",
+            "The form was missing its security token or the token had expired, so nothing "
+            "was saved. Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(404)
+    def not_found(exc: Exception):  # type: ignore[no-untyped-def]
+        return error_page(404, "Not found", "There is nothing here, or you do not have access.")
+
+    @app.errorhandler(403)
+    def forbidden(exc: Exception):  # type: ignore[no-untyped-def]
+        return error_page(
+            403, "Not allowed", "Your role at this service does not allow this change."
+        )
+
+    @app.errorhandler(413)
+    def too_large(exc: Exception):  # type: ignore[no-untyped-def]
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return error_page(
+            413, "Upload too large", f"The upload is over the {limit} MB limit; nothing was saved."
+        )
+
+    @app.errorhandler(405)
+    def not_allowed(exc: Exception):  # type: ignore[no-untyped-def]
+        return error_page(405, "Method not allowed", "This address does not accept that request.")
+
+    @app.before_request
+    def remember_htmx() -> None:
+        g.htmx = bool(request.headers.get("HX-Request"))

@@ -1,0 +1,201 @@
+"""Shared fixtures: a real database (SQLite by default, PostgreSQL when RCA_TEST_DATABASE_URL
+names one), migrated with Alembic once per run and emptied after every test; factories for
+services, users and reviews; a client that signs in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from rca import create_app
+from rca.accounts.models import Membership, User
+from rca.accounts.passwords import hash_password
+from rca.db import db
+from rca.provider.models import Service
+from rca.reviews import lifecycle
+
+PASSWORD = "correct-horse-battery"
+
+
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    import os
+
+    url = os.environ.get("RCA_TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url(tmp_path_factory),
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+        }
+    )
+    with app.app_context():
+        _drop_everything()
+        upgrade(directory=app.root_path + "/migrations")
+    yield app
+
+
+def _drop_everything() -> None:
+    """Start each run from an empty schema (a PostgreSQL test database may hold an old one)."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        db.metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    yield
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An app context for tests that call domain functions directly."""
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def make_service(app: Flask) -> Callable[..., Service]:
+    def make(code: str = "OAK", kind: str = "care-home", name: str | None = None) -> Service:
+        with app.app_context():
+            service = Service(code=code, name=name or f"{code} service", kind=kind)
+            db.session.add(service)
+            db.session.commit()
+            db.session.refresh(service)
+            db.session.expunge(service)
+            return service
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    def make(
+        email: str,
+        role: str = "investigator",
+        services: list[Service] | None = None,
+        name: str | None = None,
+    ) -> User:
+        """A user with ``role`` at ``services`` (every service when None)."""
+        with app.app_context():
+            user = User(
+                email=email,
+                name=name or email.split("@")[0].title(),
+                password_hash=hash_password(PASSWORD),
+            )
+            if services is None:
+                user.memberships.append(Membership(role=role, service_id=None))
+            for s in services or []:
+                user.memberships.append(Membership(role=role, service_id=s.id))
+            db.session.add(user)
+            db.session.commit()
+            return db.session.get(User, user.id)  # type: ignore[return-value]
+
+    return make
+
+
+@pytest.fixture
+def make_review(app: Flask) -> Callable[..., int]:
+    def make(user: User, service: Service, **fields: Any) -> int:
+        """Create a review as ``user`` through the domain function; returns its id."""
+        raw = {
+            "service": service.code,
+            "title": "Missed evening medication",
+            "trigger": "incident",
+            "occurred_on": "2026-10-01",
+            "severity": "low",
+            "people_affected": 1,
+        }
+        raw.update(fields)
+        with app.app_context():
+            acting = db.session.get(User, user.id)
+            review = lifecycle.create_review(db.session, acting, raw, date(2026, 11, 23))
+            db.session.commit()
+            return review.id
+
+    return make
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class Browserless:
+    """A test client that signs in through the real form and posts forms with their token."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+        self.token = ""
+
+    def login(self, email: str, password: str = PASSWORD) -> Any:
+        page = self.client.get("/login")
+        self.token = csrf_token(page.text)
+        return self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": self.token}
+        )
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.client.get(url, **kw)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+        if not self.token:
+            self.token = csrf_token(self.client.get("/login").text)
+        return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kw)
+
+
+@pytest.fixture
+def web(app: Flask) -> Browserless:
+    return Browserless(app.test_client())
+
+
+@pytest.fixture
+def web_as(app: Flask) -> Callable[[User], Browserless]:
+    def signed_in(user: User) -> Browserless:
+        b = Browserless(app.test_client())
+        response = b.login(user.email)
+        assert response.status_code == 302, response.text
+        return b
+
+    return signed_in

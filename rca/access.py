@@ -80,7 +80,7 @@ def visible_reviews(user: User) -> Select:
 
 
 def review_for(user: User, review_id: int, need: Permission = "view") -> Review:
-    """The review if the user may see it (404 otherwise) and holds ``need`` there (403 otherwise)."""
+    """The review if the user may see it (else 404) and holds ``need`` there (else 403)."""
     review = db.session.get(Review, review_id)
     if review is None or not can(user, "view", review.service_id):
         abort(404)

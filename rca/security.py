@@ -105,4 +105,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def remember_htmx() -> None:
-        g.htmx = bool(request.headers.get("HX-Request"))
+        # A history restore (back button after htmx pushed a URL) needs the whole page, not a
+        # fragment: htmx keeps no local history cache here, so care data never sits in
+        # localStorage (historyCacheSize is 0 in base.html).
+        g.htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(
+            "HX-History-Restore-Request"
+        )

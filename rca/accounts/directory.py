@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rca.accounts.models import ROLES, Membership, User
-from rca.accounts.passwords import MIN_LENGTH, hash_password
+from rca.accounts.passwords import MIN_LENGTH, hash_password, verify_password
 from rca.provider.models import NATIONS, SERVICE_KINDS, Service
 from rca.validation import Collector, FieldErrors, parse_choice, parse_text
 
@@ -85,4 +85,16 @@ def set_active(user: User, active: bool, acting: User) -> None:
     if user.id == acting.id and not active:
         raise FieldErrors({"active": "You cannot deactivate yourself."})
     user.active = active
+    user.session_nonce += 1
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """Change a user's own password; every other session of theirs ends (the nonce moves)."""
+    if not verify_password(user.password_hash, current):
+        raise FieldErrors({"current_password": "Your current password is not right."})
+    if len(new) < MIN_LENGTH:
+        raise FieldErrors({"new_password": f"Passwords must be at least {MIN_LENGTH} characters."})
+    if new != confirm:
+        raise FieldErrors({"confirm_password": "The two new passwords do not match."})
+    user.password_hash = hash_password(new)
     user.session_nonce += 1

@@ -5,11 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
+from rca.accounts import directory
 from rca.accounts.login import sign_in
 from rca.db import db
+from rca.validation import FieldErrors
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -67,3 +69,28 @@ def logout():  # type: ignore[no-untyped-def]
     logout_user()
     flash("You have signed out.")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            directory.change_password(
+                current_user,
+                request.form.get("current_password", ""),
+                request.form.get("new_password", ""),
+                request.form.get("confirm_password", ""),
+            )
+            db.session.commit()
+        except FieldErrors as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            # The nonce changed, so every other session of this user is now signed out;
+            # sign this one in again under the new nonce.
+            login_user(current_user)
+            flash("Your password has been changed. Other sessions have been signed out.")
+            return redirect(url_for("reviews.index"), 303)
+    return render_template("accounts/password.html", errors=errors), (422 if errors else 200)

@@ -88,7 +88,7 @@ def review_history(session: Session, review: Review, limit: int = 500) -> list[A
     )
 
 
-def user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+def user_names(session: Session, ids: set[int]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from rca import access
+from rca.audit import present
 from rca.db import db, today_london
 from rca.provider.models import StaffMember
 from rca.reviews import lifecycle, queries, scope
@@ -111,8 +112,8 @@ def _workspace(
         context.setdefault("missing", scope.terms_missing(review))
     if pane == "history":
         entries = queries.review_history(db.session, review)
-        context["entries"] = entries
-        context["names"] = queries.user_names(db.session, {e.user_id for e in entries})
+        names = queries.user_names(db.session, present.user_ids_in(entries))
+        context["rows"] = present.history_rows(entries, names)
     if context["next_stage"]:
         context["blockers"] = lifecycle.stage_blockers(review, context["next_stage"])
     return render("reviews/workspace.html", "workspace", **context)
@@ -155,7 +156,7 @@ def _save(review: Review, pane: str, change: Any, *, follow_stage: bool = False)
     if follow_stage:
         pane = review.stage if review.stage in PANES else "history"
     url = url_for("reviews.pane", review_id=review.id, pane=pane)
-    if request.headers.get("HX-Request"):
+    if g.htmx:
         resp = current_app.make_response(_workspace(review, pane, saved=True))
         resp.headers["HX-Push-Url"] = url
         return resp

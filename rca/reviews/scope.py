@@ -146,27 +146,20 @@ def update_terms(
     review.baseline_issue, review.lead_id = baseline, lead_id
     review.target_measure, review.target_threshold = measure, threshold
     review.target_period_weeks = weeks
-    _sync_panel(review, panel)
+    _sync_links(review.panel, "user_id", panel, lambda i: ReviewPanelMember(user_id=i))
     _sync_people(session, review, refs)
-    _sync_staff(review, {s.id for s in staff})
+    _sync_links(review.staff, "staff_id", {s.id for s in staff}, lambda i: ReviewStaff(staff_id=i))
     session.flush()
     return review
 
 
-def _sync_panel(review: Review, wanted: set[int]) -> None:
-    for member in list(review.panel):
-        if member.user_id not in wanted:
-            review.panel.remove(member)
-    have = {m.user_id for m in review.panel}
-    review.panel.extend(ReviewPanelMember(user_id=uid) for uid in sorted(wanted - have))
-
-
-def _sync_staff(review: Review, wanted: set[int]) -> None:
-    for link in list(review.staff):
-        if link.staff_id not in wanted:
-            review.staff.remove(link)
-    have = {s.staff_id for s in review.staff}
-    review.staff.extend(ReviewStaff(staff_id=sid) for sid in sorted(wanted - have))
+def _sync_links(links: list[Any], key: str, wanted: set[int], make: Any) -> None:
+    """Make a review's link collection hold exactly ``wanted`` ids (removed ones are deleted)."""
+    for link in list(links):
+        if getattr(link, key) not in wanted:
+            links.remove(link)
+    have = {getattr(link, key) for link in links}
+    links.extend(make(i) for i in sorted(wanted - have))
 
 
 def _sync_people(session: Session, review: Review, refs: list[str]) -> None:
@@ -188,6 +181,7 @@ def _sync_people(session: Session, review: Review, refs: list[str]) -> None:
     for link in list(review.people):
         if link.person_id not in wanted:
             review.people.remove(link)
+    # Pseudonyms of people still in scope stay fixed; new people take the first free letters.
     used = {link.pseudonym for link in review.people}
     have = {link.person_id for link in review.people}
     index = 0

@@ -59,5 +59,6 @@ def _import_models() -> None:
     """Import every models module so metadata (and Alembic) sees every table."""
     import rca.accounts.models
     import rca.audit.models
+    import rca.evidence.models
     import rca.provider.models
     import rca.reviews.models  # noqa: F401

@@ -11,7 +11,7 @@ from rca import access
 from rca.audit import present
 from rca.db import db, today_london
 from rca.provider.models import StaffMember
-from rca.reviews import lifecycle, queries, scope
+from rca.reviews import lifecycle, panes, queries, scope
 from rca.reviews.models import DEPTHS, SEVERITIES, STAGES, TRIGGERS, Review
 from rca.templating import render
 from rca.validation import FieldErrors
@@ -101,22 +101,37 @@ def _workspace(
         **_choices(),
         **extra,
     }
-    if pane == "scope":
-        context["users"] = scope.eligible_users(db.session, review)
-        context["user_choices"] = [(u.id, u.name) for u in context["users"]]
-        context["staff_register"] = db.session.scalars(
-            db.select(StaffMember)
-            .where(StaffMember.service_id == review.service_id)
-            .order_by(StaffMember.name)
-        ).all()
-        context.setdefault("missing", scope.terms_missing(review))
-    if pane == "history":
-        entries = queries.review_history(db.session, review)
-        names = queries.user_names(db.session, present.user_ids_in(entries))
-        context["rows"] = present.history_rows(entries, names)
+    context.update(panes.context_for(pane, review, request.args))
+    context["pane_template"] = panes.template_for(pane)
     if context["next_stage"]:
         context["blockers"] = lifecycle.stage_blockers(review, context["next_stage"])
     return render("reviews/workspace.html", "workspace", **context)
+
+
+def _scope_context(review: Review, args: Any) -> dict[str, Any]:
+    users = scope.eligible_users(db.session, review)
+    staff_register = db.session.scalars(
+        db.select(StaffMember)
+        .where(StaffMember.service_id == review.service_id)
+        .order_by(StaffMember.name)
+    ).all()
+    return {
+        "users": users,
+        "user_choices": [(u.id, u.name) for u in users],
+        "staff_register": staff_register,
+        "missing": scope.terms_missing(review),
+    }
+
+
+def _history_context(review: Review, args: Any) -> dict[str, Any]:
+    entries = queries.review_history(db.session, review)
+    names = queries.user_names(db.session, present.user_ids_in(entries))
+    return {"rows": present.history_rows(entries, names)}
+
+
+panes.register("triage", "reviews/panes/triage.html")
+panes.register("scope", "reviews/panes/scope.html", _scope_context)
+panes.register("history", "reviews/panes/history.html", _history_context)
 
 
 def _next_stage(review: Review) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,12 +26,24 @@ def issue_token(session: Session, user: User) -> str:
     return token
 
 
+#: last_used_at is only rewritten when older than this, so a busy script does not turn every
+#: read into a write.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
+    """The active user a live token belongs to (None when unknown, revoked or deactivated).
+
+    Also records when the token was last used, for admins spotting stale tokens.
+    """
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        row.last_used_at = now
     return row.user
 
 

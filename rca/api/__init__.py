@@ -6,4 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Filled in by the API module."""
+    """Register the API blueprint, its JSON error answers and its CSRF exemption."""
+    from rca.api.views import bp
+    from rca.security import csrf
+
+    # Safe only because the API ignores session cookies: a bearer token is never sent by a
+    # browser on its own, so a cross-site request cannot carry one.
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

@@ -34,20 +34,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rca.accounts.admin import bp as admin_bp
     from rca.accounts.views import bp as accounts_bp
     from rca.api import init_app as init_api
+    from rca.evidence.views import bp as evidence_bp
     from rca.reviews.views import bp as reviews_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(evidence_bp)
+    from rca.timeline.views import bp as timeline_bp
+
+    app.register_blueprint(timeline_bp)
     init_api(app)
 
     from rca.accounts.cli import register as register_account_cli
     from rca.demo.cli import register as register_demo_cli
+    from rca.evidence.cli import register as register_evidence_cli
     from rca.provider.cli import register as register_provider_cli
 
     register_provider_cli(app)
     register_account_cli(app)
     register_demo_cli(app)
+    register_evidence_cli(app)
 
     from rca.templating import init_app as init_templating
 
@@ -62,3 +69,4 @@ def _import_models() -> None:
     import rca.evidence.models
     import rca.provider.models
     import rca.reviews.models  # noqa: F401
+    import rca.timeline.models  # noqa: F401

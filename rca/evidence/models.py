@@ -69,6 +69,10 @@ class EvidenceImport(Audited, db.Model):
     profile_id: Mapped[int | None] = mapped_column(
         ForeignKey("mapping_profile.id", ondelete="SET NULL")
     )
+    #: How the file was read, so a corrected row is parsed exactly as its file was:
+    #: ``{"headers": [...], "formats": {column: {"kind", "order", "description"}},
+    #: "date_orders": {column: "dmy"|"mdy"}}``.
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: Why the whole file was refused, when it was.
     error: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(

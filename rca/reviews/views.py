@@ -18,8 +18,10 @@ from rca.validation import FieldErrors
 
 bp = Blueprint("reviews", __name__, template_folder="templates")
 
-#: Workspace panes in stepper order; "history" sits beside the stages.
+#: Workspace panes in stepper order; "history" sits beside the stages, and "timeline" (a pane,
+#: never a stage) sits after the evidence it draws.
 PANES = [s for s in STAGES if s != "closed"] + ["history"]
+PANES.insert(PANES.index("evidence") + 1, "timeline")
 
 
 @bp.before_request
@@ -94,7 +96,7 @@ def _workspace(
         "review": review,
         "pane": pane,
         "panes": PANES,
-        "stage_labels": {**STAGES, "history": "History"},
+        "stage_labels": {**STAGES, "history": "History", "timeline": "Timeline"},
         "errors": errors or {},
         "can_edit": access.can(current_user, "edit", review.service_id),
         "next_stage": _next_stage(review),

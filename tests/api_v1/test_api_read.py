@@ -206,7 +206,12 @@ def test_openapi_document_describes_the_api(app):
     assert response.mimetype == "application/json"
     doc = response.json
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) == {"/api/v1/reviews", "/api/v1/reviews/{review_id}"}
+    assert set(doc["paths"]) == {
+        "/api/v1/reviews",
+        "/api/v1/reviews/{review_id}",
+        "/api/v1/reviews/{review_id}/timeline",
+        "/api/v1/reviews/{review_id}/imports",
+    }
     assert set(doc["paths"]["/api/v1/reviews"]) == {"get", "post"}
     schemes = doc["components"]["securitySchemes"]
     assert schemes["bearerAuth"]["type"] == "http"

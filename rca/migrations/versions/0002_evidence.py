@@ -53,6 +53,7 @@ def upgrade():
     sa.Column('rejected', sa.JSON(), nullable=False),
     sa.Column('mapping', sa.JSON(), nullable=False),
     sa.Column('profile_id', sa.Integer(), nullable=True),
+    sa.Column('options', sa.JSON(), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -5,8 +5,13 @@ document.addEventListener("htmx:afterSettle", function (event) {
   var swapped = event.detail && event.detail.elt;
   var target = document.getElementById("workspace");
   if (!target || !swapped || (swapped.id !== "workspace" && !target.contains(swapped))) return;
-  var alert = target.querySelector("[role=alert]");
-  var heading = alert || target.querySelector("#pane-title");
+  // A region that updates in place (a progress bar polling, a row's details) names where focus
+  // goes with data-swap-focus: a selector inside it, or "" to leave focus where it is.
+  var region = swapped.closest("[data-swap-focus]");
+  var scope = region || target;
+  var selector = region ? region.getAttribute("data-swap-focus") : "#pane-title";
+  if (!selector) return;
+  var heading = scope.querySelector("[role=alert]") || scope.querySelector(selector);
   if (heading) {
     if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: false });

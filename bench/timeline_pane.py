@@ -1,0 +1,116 @@
+"""Server time of timeline pane interactions on a review with 2,000 events, in a database of
+1,000 reviews, against a bare Flask app's trivial request in the same run.
+
+Builds the benchmark database of bench/dataset.py (1,000 reviews), adds a busy timeline
+(rca.timeline.sample: about 2,000 evidence rows over eight weeks) to one review in analysis,
+signs in as the admin and times, through the Flask test client (in-process, the app's own work):
+
+- timeline_filter: the pane filtered by text (htmx request, as the filter form sends it);
+- timeline_zoom: the pane zoomed to a week (htmx request);
+- timeline_annotate: adding an assumption (POST, then the redirected pane as htmx swaps it).
+
+    .venv/bin/python bench/timeline_pane.py [--iterations 40]
+
+Three JSON lines; goal: ratio <= 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import dataset  # noqa: E402
+from pages import GOAL, bare_app, checked, median_ms, signed_in_client  # noqa: E402
+
+from rca.db import db  # noqa: E402
+from rca.evidence.models import EvidenceRow  # noqa: E402
+from rca.reviews.models import Review  # noqa: E402
+from rca.timeline import sample  # noqa: E402
+
+HTMX = {"HX-Request": "true"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=40)
+    parser.add_argument("--events", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rca-bench-") as tmp:
+        app = dataset.build(Path(tmp) / "bench.sqlite3")
+        review_id = dataset.sample_review_id(app)
+        with app.app_context():
+            review = db.session.get(Review, review_id)
+            sample.fill(db.session, review, total=args.events, days=70)
+            db.session.commit()
+            rows = db.session.scalar(select(func.count()).where(EvidenceRow.review_id == review_id))
+            week = review.period_start.isoformat()
+        client = signed_in_client(app, dataset.ADMIN)
+        base = f"/reviews/{review_id}/timeline"
+        token = _csrf(client, base)
+
+        def annotate() -> object:
+            response = client.post(  # type: ignore[attr-defined]
+                f"/reviews/{review_id}/timeline/annotations",
+                data={"kind": "note", "basis": "assumption", "text": "Night staff not told",
+                      "state": f"window=week&at={week}", "csrf_token": token},
+                headers=HTMX, follow_redirects=True,
+            )  # fmt: skip
+            if response.status_code != 200:
+                raise SystemExit(f"annotate answered {response.status_code}")
+            return response
+
+        interactions = {
+            "timeline_filter": _htmx(client, f"{base}?q=medication"),
+            "timeline_zoom": _htmx(client, f"{base}?window=week&at={week}"),
+            "timeline_annotate": annotate,
+        }
+        base_client = bare_app().test_client()
+        baseline = median_ms(checked(base_client, "/"), 500)
+        results = {name: median_ms(get, args.iterations) for name, get in interactions.items()}
+        baseline = min(baseline, median_ms(checked(base_client, "/"), 500))
+    print(f"review {review_id}: {rows} evidence rows", file=sys.stderr)
+    for name, value in results.items():
+        print(
+            json.dumps(
+                {
+                    "bench": name,
+                    "value": round(value, 3),
+                    "baseline": round(baseline, 3),
+                    "ratio": round(value / baseline, 2),
+                    "goal": GOAL,
+                    "unit": "ms",
+                }
+            )
+        )
+
+
+def _htmx(client: object, url: str):  # type: ignore[no-untyped-def]
+    """A GET as the pane's links and filter form send it (htmx: only the workspace block)."""
+
+    def get() -> object:
+        response = client.get(url, headers=HTMX)  # type: ignore[attr-defined]
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return response
+
+    return get
+
+
+def _csrf(client: object, url: str) -> str:
+    import re
+
+    page = client.get(url).text  # type: ignore[attr-defined]
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, "no CSRF token on the timeline pane"
+    return match.group(1)
+
+
+if __name__ == "__main__":
+    main()

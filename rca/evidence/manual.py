@@ -1,0 +1,76 @@
+"""Evidence added by hand: an interview summary, an observation or a document reference."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rca.evidence.dates import london_to_utc, parse_time_cell
+from rca.evidence.models import MANUAL_KINDS, EvidenceRow
+from rca.reviews.models import Review
+from rca.validation import (
+    Collector,
+    FieldErrors,
+    not_in_future,
+    parse_choice,
+    parse_date,
+    parse_text,
+)
+
+TEXT_LIMIT = 20_000
+
+
+def manual_hash(kind: str, day: date, at: str, author: str, text: str) -> str:
+    """A manual row's content hash: the same entry twice is one piece of evidence."""
+    payload = json.dumps([kind, day.isoformat(), at, author, " ".join(text.split())])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def add_manual_evidence(
+    session: Session, review: Review, form: Mapping[str, Any], user_id: int | None, today: date
+) -> EvidenceRow:
+    """Validate the form and add the evidence row (flushed); FieldErrors says what is wrong."""
+    c = Collector()
+    kind = c.check("manual_kind", parse_choice, form.get("manual_kind"), MANUAL_KINDS, label="Type")
+    day = c.check("manual_on", parse_date, form.get("manual_on"), label="Date")
+    if day is not None:
+        day = c.check("manual_on", not_in_future, day, today, label="Date")
+    raw_time = str(form.get("manual_at") or "").strip()
+    at = c.check("manual_at", parse_time_cell, raw_time) if raw_time else None
+    author = c.check("manual_author", parse_text, form.get("manual_author"), label="Author")
+    text = c.check(
+        "manual_text", parse_text, form.get("manual_text"), label="Summary", max_len=TEXT_LIMIT
+    )
+    c.raise_if_any()
+    assert kind and day and author and text  # checked above
+    digest = manual_hash(kind, day, at.isoformat() if at else "", author, text)
+    already = session.scalar(
+        select(EvidenceRow.id).where(
+            EvidenceRow.review_id == review.id,
+            EvidenceRow.kind == kind,
+            EvidenceRow.content_hash == digest,
+        )
+    )
+    if already:
+        raise FieldErrors({"manual_text": "This evidence is already recorded for this review."})
+    row = EvidenceRow(
+        review_id=review.id,
+        kind=kind,
+        occurred_at=london_to_utc(day, at) if at else None,
+        occurred_on=day,
+        text=text,
+        author=author,
+        fields={"entered": "by hand"},
+        cells={},
+        content_hash=digest,
+        created_by_id=user_id,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,255 @@
+"""Reading a review's evidence: filters, pages, one row, the imports and rows needing attention.
+
+Every function takes a review the caller already had from ``access.review_for``; nothing here
+reads another review's rows. Built to stay fast at 100,000 rows a review: filters use the
+(review_id, kind, occurred_on) and (review_id, occurred_on) indexes, pages are 50 rows, and the
+count stops at COUNT_CAP (the page says "more than 10,000") instead of scanning everything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, Text, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceImport, EvidenceRow, RejectedRow
+from rca.provider.models import PersonSupported, StaffMember
+from rca.reviews.models import Review, ReviewPerson
+from rca.validation import parse_date
+
+PER_PAGE = 50
+COUNT_CAP = 10_000
+ALL_KINDS = {**KINDS, **MANUAL_KINDS}
+
+
+@dataclass(frozen=True)
+class EvidenceFilters:
+    kind: str = ""
+    person: str = ""  # a reference (P-1042) or a pseudonym (Person A)
+    staff: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    page: int = 1
+    errors: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> EvidenceFilters:
+        """Read the filter form; a bad value is reported and ignored, never an error page."""
+        errors: dict[str, str] = {}
+        kind = str(args.get("kind") or "")
+        if kind not in ALL_KINDS:
+            kind = ""
+        staff = str(args.get("staff") or "")
+        dates: dict[str, date | None] = {}
+        for name, label in (("date_from", "From"), ("date_to", "To")):
+            try:
+                dates[name] = parse_date(args.get(name), label=label, required=False)
+            except ValueError as exc:
+                errors[name], dates[name] = str(exc), None
+        page = str(args.get("page") or "1")
+        return cls(
+            kind=kind,
+            person=str(args.get("person") or "").strip()[:64],
+            staff=int(staff) if staff.isdigit() else None,
+            date_from=dates["date_from"],
+            date_to=dates["date_to"],
+            q=str(args.get("q") or "").strip()[:200],
+            page=max(1, min(int(page), 100_000)) if page.isdigit() else 1,
+            errors=errors,
+        )
+
+    def as_args(self, **changes: Any) -> dict[str, Any]:
+        """Query-string arguments for links (pagination, export), without empty values."""
+        f = replace(self, **changes)
+        args = {
+            "kind": f.kind,
+            "person": f.person,
+            "staff": f.staff,
+            "date_from": f.date_from.isoformat() if f.date_from else None,
+            "date_to": f.date_to.isoformat() if f.date_to else None,
+            "q": f.q,
+            "page": f.page if f.page > 1 else None,
+        }
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args(page=1))
+
+
+@dataclass(frozen=True)
+class EvidencePage:
+    rows: list[EvidenceRow]
+    page: int
+    total: int  # at most COUNT_CAP + 1
+    has_next: bool
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * PER_PAGE + len(self.rows)
+
+    @property
+    def pages(self) -> int | None:
+        return None if self.capped else max(1, -(-self.total // PER_PAGE))
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def filtered(review: Review, filters: EvidenceFilters) -> Select[tuple[EvidenceRow]]:
+    """The review's evidence rows matching the filters (no order, no limit)."""
+    row = EvidenceRow
+    stmt = select(row).where(row.review_id == review.id)
+    if filters.kind:
+        stmt = stmt.where(row.kind == filters.kind)
+    if filters.staff:
+        stmt = stmt.where(row.staff_id == filters.staff)
+    if filters.person:
+        term = filters.person.lower()
+        by_reference = select(PersonSupported.id).where(
+            PersonSupported.service_id == review.service_id,
+            func.lower(PersonSupported.reference) == term,
+        )
+        by_pseudonym = select(ReviewPerson.person_id).where(
+            ReviewPerson.review_id == review.id, func.lower(ReviewPerson.pseudonym) == term
+        )
+        stmt = stmt.where(row.person_id.in_(by_reference.union(by_pseudonym)))
+    if filters.date_from:
+        stmt = stmt.where(row.occurred_on >= filters.date_from)
+    if filters.date_to:
+        stmt = stmt.where(row.occurred_on <= filters.date_to)
+    if filters.q:
+        cells = cast(row.cells, Text)
+        terms = {filters.q, json.dumps(filters.q)[1:-1]}  # JSON stores "Zoë" as "Zo\u00eb"
+        matches = [row.text.ilike(_like(filters.q), escape="\\")]
+        matches += [cells.ilike(_like(t), escape="\\") for t in terms]
+        stmt = stmt.where(or_(*matches))
+    return stmt
+
+
+def _ordered(stmt: Select[tuple[EvidenceRow]]) -> Select[tuple[EvidenceRow]]:
+    # Chronological, as a timeline reads; the id keeps rows of the same moment in file order.
+    return stmt.order_by(EvidenceRow.occurred_on, EvidenceRow.occurred_at, EvidenceRow.id)
+
+
+def count_capped(session: Session, stmt: Select[tuple[EvidenceRow]]) -> int:
+    """How many rows match, counting no further than COUNT_CAP + 1."""
+    limited = stmt.with_only_columns(EvidenceRow.id).order_by(None).limit(COUNT_CAP + 1)
+    return session.scalar(select(func.count()).select_from(limited.subquery())) or 0
+
+
+def evidence_page(session: Session, review: Review, filters: EvidenceFilters) -> EvidencePage:
+    stmt = filtered(review, filters)
+    total = count_capped(session, stmt)
+    page = filters.page
+    if total <= COUNT_CAP:
+        page = min(page, max(1, -(-total // PER_PAGE)))
+    rows = list(session.scalars(_ordered(stmt).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    return EvidencePage(rows[:PER_PAGE], page, total, len(rows) > PER_PAGE)
+
+
+def rows_for_export(
+    session: Session, review: Review, filters: EvidenceFilters
+) -> Iterator[EvidenceRow]:
+    """Every matching row, in order, fetched in chunks so a large export stays small in memory."""
+    stmt = _ordered(filtered(review, filters)).execution_options(yield_per=1000)
+    yield from session.scalars(stmt)
+
+
+def evidence_row(session: Session, review: Review, row_id: int) -> EvidenceRow | None:
+    return session.scalars(
+        select(EvidenceRow).where(EvidenceRow.review_id == review.id, EvidenceRow.id == row_id)
+    ).first()
+
+
+def pseudonyms(session: Session, review: Review) -> dict[int, str]:
+    """person_id -> "Person A" for the people in the review's scope."""
+    rows = session.execute(
+        select(ReviewPerson.person_id, ReviewPerson.pseudonym).where(
+            ReviewPerson.review_id == review.id
+        )
+    )
+    return {person_id: pseudonym for person_id, pseudonym in rows}
+
+
+def person_label(row: EvidenceRow, names: Mapping[int, str]) -> str:
+    """How a row's person is shown: their pseudonym in this review, else their reference."""
+    if row.person_id is None:
+        return ""
+    if row.person_id in names:
+        return names[row.person_id]
+    return row.person.reference if row.person else ""
+
+
+def staff_choices(session: Session, review: Review) -> list[tuple[int, str]]:
+    staff = session.execute(
+        select(StaffMember.id, StaffMember.name)
+        .where(StaffMember.service_id == review.service_id)
+        .order_by(StaffMember.name)
+    )
+    return [(i, n) for i, n in staff]
+
+
+def imports(session: Session, review: Review, limit: int = 5) -> list[EvidenceImport]:
+    """The review's most recent imports (dry runs write no record)."""
+    return list(
+        session.scalars(
+            select(EvidenceImport)
+            .where(EvidenceImport.review_id == review.id)
+            .order_by(EvidenceImport.created_at.desc(), EvidenceImport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def import_for(session: Session, review: Review, import_id: int) -> EvidenceImport | None:
+    return session.scalars(
+        select(EvidenceImport).where(
+            EvidenceImport.review_id == review.id, EvidenceImport.id == import_id
+        )
+    ).first()
+
+
+def open_rejected(
+    session: Session, review: Review, limit: int = 50
+) -> tuple[list[RejectedRow], int]:
+    """The first rows still needing attention (by import, then row number) and how many in all."""
+    where = (RejectedRow.review_id == review.id, RejectedRow.status == "open")
+    total = session.scalar(select(func.count()).select_from(RejectedRow).where(*where)) or 0
+    rows = session.scalars(
+        select(RejectedRow)
+        .where(*where)
+        .order_by(RejectedRow.import_id, RejectedRow.row_number)
+        .limit(limit)
+    )
+    return list(rows), total
+
+
+def rejected_for(session: Session, review: Review, rejected_id: int) -> RejectedRow | None:
+    return session.scalars(
+        select(RejectedRow).where(RejectedRow.review_id == review.id, RejectedRow.id == rejected_id)
+    ).first()
+
+
+def kind_counts(session: Session, review: Review) -> dict[str, int]:
+    rows = session.execute(
+        select(EvidenceRow.kind, func.count())
+        .where(EvidenceRow.review_id == review.id)
+        .group_by(EvidenceRow.kind)
+    )
+    return {k: n for k, n in rows}

@@ -1,0 +1,1 @@
+"""The timeline: a multi-source chronology with shifts, staff status and delays."""

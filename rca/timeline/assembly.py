@@ -1,0 +1,101 @@
+"""The whole timeline of a review as plain data: chronology, shifts, staff status and delays,
+and its public JSON form (the API contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rca.provider.models import StaffMember
+from rca.reviews.models import Review
+from rca.timeline import chronology as chron
+from rca.timeline.delays import Delay, find_delays, local_iso
+from rca.timeline.staff_status import (
+    DEFAULT_SUPERVISION_WEEKS,
+    StaffStatus,
+    has_induction,
+    staff_statuses,
+)
+from rca.timeline.standards import Standard, standards_for
+from rca.timeline.working_days import london_day
+
+EXCERPT = 160
+
+
+@dataclass
+class Timeline:
+    chronology: chron.Chronology
+    statuses: list[StaffStatus]
+    delays: list[Delay]
+    standards: list[Standard]
+    #: Staff ids of agency workers with no induction record by the start of a shift they worked.
+    uninducted_agency: set[int]
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.chronology
+        return {
+            "events": [
+                {
+                    "id": e.id,
+                    "at": local_iso(e.at),
+                    "lane": e.lane,
+                    "kind": e.kind,
+                    "staff": e.staff,
+                    "person": e.person_ref,
+                    "text": e.text,
+                    "concern": e.concern,
+                    "provenance": {"file": e.file, "row": e.row} if e.file else None,
+                }
+                for e in c.events
+            ],
+            "shifts": [
+                {
+                    "staff": s.staff,
+                    "start": local_iso(s.start),
+                    "end": local_iso(s.end),
+                    "employment": s.employment,
+                }
+                for s in c.shifts
+            ],
+            "staff_status": [s.to_json() for s in self.statuses],
+            "delays": [d.to_json() for d in self.delays],
+        }
+
+
+def build(
+    session: Session,
+    review: Review,
+    person_ref: str | None = None,
+    supervision_weeks: int = DEFAULT_SUPERVISION_WEEKS,
+) -> Timeline:
+    """Everything the pane, the API and the report draw; raises chron.UnknownPerson."""
+    chronology = chron.load(session, review, person_ref)
+    staff_ids = {e.staff_id for e in chronology.events if e.staff_id is not None}
+    staff = (
+        {m.id: m for m in session.scalars(select(StaffMember).where(StaffMember.id.in_(staff_ids)))}
+        if staff_ids
+        else {}
+    )
+    standards = standards_for(session, review.service_id)
+    uninducted = {
+        s.staff_id
+        for s in chronology.shifts
+        if s.employment == "agency"
+        and s.staff_id is not None
+        and not has_induction(chronology.records.get(s.staff_id, []), london_day(s.start))
+    }
+    return Timeline(
+        chronology=chronology,
+        statuses=staff_statuses(chronology, staff, supervision_weeks),
+        delays=find_delays(chronology, standards),
+        standards=standards,
+        uninducted_agency=uninducted,
+    )
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,104 @@
+"""Helpers for the import pipeline's tests: real files written by real writers, a review to
+import into, and counts of everything an import can write."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from sqlalchemy import func, select
+
+from rca.audit.models import AuditEntry
+from rca.db import db
+from rca.evidence.models import (
+    EvidenceImport,
+    EvidenceRow,
+    MappingProfile,
+    RejectedRow,
+    StaffMatchSuggestion,
+)
+from rca.provider.models import PersonSupported, StaffMember
+
+#: A care-notes export as a care-planning system writes it (separate date and time, Y/N flag).
+CARE_NOTES_A = ["Date", "Time", "Carer", "Client ID", "Note", "Concern?"]
+#: Another system's care notes: one date-and-time column, no flag.
+CARE_NOTES_B = ["Entry Date/Time", "Staff Member", "Service User Ref", "Narrative"]
+
+
+def care_notes_a(n: int, start: int = 0) -> list[list[str]]:
+    """``n`` distinct care-note rows from 13 October 2026 (BST until the 25th); a day over 12
+    makes the date column plainly DD/MM."""
+    rows = []
+    for i in range(start, start + n):
+        day = 13 + i % 15
+        rows.append(
+            [
+                f"{day:02d}/10/2026",
+                f"{8 + i % 12:02d}:{i % 60:02d}",
+                ["Zoe Smith", "Amir Khan", "Beth Jones"][i % 3],
+                f"P-{100 + i % 5}",
+                f"Visit {i}: supported with breakfast, meds given.",
+                "Y" if i % 7 == 0 else "N",
+            ]
+        )
+    return rows
+
+
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+) -> Path:
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def write_xlsx(
+    path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], sheet: str = "Notes"
+) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet(sheet)
+    date_fmt = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    ws.write_row(0, 0, list(header))
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if hasattr(value, "year"):
+                ws.write_datetime(r, c, value, date_fmt)
+            else:
+                ws.write(r, c, value)
+    book.close()
+    return path
+
+
+def counts() -> dict[str, int]:
+    """How many rows every table an import may touch holds."""
+    models = {
+        "evidence": EvidenceRow,
+        "imports": EvidenceImport,
+        "rejected": RejectedRow,
+        "profiles": MappingProfile,
+        "staff": StaffMember,
+        "people": PersonSupported,
+        "suggestions": StaffMatchSuggestion,
+        "audit": AuditEntry,
+    }
+    return {
+        name: db.session.scalar(select(func.count()).select_from(model)) or 0
+        for name, model in models.items()
+    }
+
+
+def new_review(make_service: Any, make_user: Any, make_review: Any, code: str = "OAK") -> int:
+    """A review at a fresh service; returns its id."""
+    service = make_service(code)
+    user = make_user(f"lead-{code.lower()}@example.org", "investigator", [service])
+    return make_review(user, service)

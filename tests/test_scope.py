@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
@@ -92,12 +91,6 @@ def test_bad_terms_are_refused_beside_their_field(ctx, setting, changes, field, 
     assert review.question is None, "a refused save changed the review"
 
 
-@pytest.mark.xfail(
-    os.environ.get("RCA_TEST_DATABASE_URL", "").startswith("postgres"),
-    strict=True,
-    reason="rca/reviews/scope.py _sync_people queries reference IN ('\\0') when no people are "
-    "given; PostgreSQL refuses NUL bytes in text, so saving terms with nobody in scope fails",
-)
 def test_terms_with_nobody_in_scope_save(ctx, setting):
     review = save(setting, people="")
     db.session.commit()

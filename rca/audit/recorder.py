@@ -104,10 +104,18 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     rows = []
     actor = current_actor()
     now = utcnow()
+    # session.deleted misses rows deleted as orphans (removed from a delete-orphan collection,
+    # such as a panel member); the unit of work's own record of deletes holds them all.
+    deleted = [
+        state.obj()
+        for state, (isdelete, listonly) in flush_context.states.items()
+        if isdelete and not listonly and state.obj() is not None
+    ]
+    deleted_ids = {id(obj) for obj in deleted}
     for action, objects in (
         ("create", session.new),
-        ("update", session.dirty),
-        ("delete", session.deleted),
+        ("update", [o for o in session.dirty if id(o) not in deleted_ids]),
+        ("delete", deleted),
     ):
         for obj in objects:
             if not isinstance(obj, Audited):

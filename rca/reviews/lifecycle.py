@@ -82,9 +82,11 @@ def _apply_triage(session: Session, review: Review, data: Mapping[str, Any]) -> 
     if "repeats_12m" in data:
         review.repeats_12m = data["repeats_12m"]
     else:
-        review.repeats_12m = count_repeats(
-            session, review.service_id, review.trigger, review.occurred_on, review.id
-        )
+        # The count must not flush the half-applied triage: one save is one update.
+        with session.no_autoflush:
+            review.repeats_12m = count_repeats(
+                session, review.service_id, review.trigger, review.occurred_on, review.id
+            )
     followed = review.depth is None or review.depth == review.recommended_depth
     rec = recommend_depth(
         TriageFacts(

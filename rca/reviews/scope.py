@@ -168,7 +168,7 @@ def _sync_people(session: Session, review: Review, refs: list[str]) -> None:
         for p in session.scalars(
             select(PersonSupported).where(
                 PersonSupported.service_id == review.service_id,
-                PersonSupported.reference.in_(refs or ["\0"]),
+                PersonSupported.reference.in_(refs),
             )
         )
     }

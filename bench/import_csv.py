@@ -141,6 +141,20 @@ def bare_import(csv_path: Path, db_path: Path) -> float:
     return elapsed
 
 
+def project_in_child(script: str, path: Path, tmp: Path, profile: bool, rows: int) -> dict:
+    """Run the project path in a child process (so its peak RSS is its own) and check it."""
+    command = [sys.executable, script, "--child", str(path), str(tmp / "p.db")]
+    if profile:
+        command.append("--profile")
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    if profile:
+        print(done.stderr, file=sys.stderr)
+    project = json.loads(done.stdout.strip().splitlines()[-1])
+    if project["imported"] != rows:
+        raise SystemExit(f"the project imported {project['imported']} of {rows} rows")
+    return project
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -155,15 +169,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="rca-bench-import-") as tmp:
         csv_path = big_care_notes_csv(Path(tmp) / "care-notes-carelog.csv", rows=args.rows)
-        command = [sys.executable, __file__, "--child", str(csv_path), str(Path(tmp) / "p.db")]
-        if args.profile:
-            command.append("--profile")
-        done = subprocess.run(command, check=True, capture_output=True, text=True)
-        if args.profile:
-            print(done.stderr, file=sys.stderr)
-        project = json.loads(done.stdout.strip().splitlines()[-1])
-        if project["imported"] != args.rows:
-            raise SystemExit(f"the project imported {project['imported']} of {args.rows} rows")
+        project = project_in_child(__file__, csv_path, Path(tmp), args.profile, args.rows)
         baseline_s = bare_import(csv_path, Path(tmp) / "b.db")
     value = args.rows / project["elapsed"]
     baseline = args.rows / baseline_s

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -67,15 +66,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="rca-bench-import-") as tmp:
         path = big_care_notes_xlsx(Path(tmp) / "care-notes-dailynotes.xlsx", rows=args.rows)
-        command = [sys.executable, __file__, "--child", str(path), str(Path(tmp) / "p.db")]
-        if args.profile:
-            command.append("--profile")
-        done = subprocess.run(command, check=True, capture_output=True, text=True)
-        if args.profile:
-            print(done.stderr, file=sys.stderr)
-        project = json.loads(done.stdout.strip().splitlines()[-1])
-        if project["imported"] != args.rows:
-            raise SystemExit(f"the project imported {project['imported']} of {args.rows} rows")
+        project = import_csv.project_in_child(__file__, path, Path(tmp), args.profile, args.rows)
         baseline_s, read = calamine_seconds(path)
         assert read == args.rows, read
         size_mb = path.stat().st_size / 1e6

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy import select
@@ -49,7 +49,39 @@ def add_manual_evidence(
     )
     c.raise_if_any()
     assert kind and day and author and text  # checked above
-    digest = manual_hash(kind, day, at.isoformat() if at else "", author, text)
+    return record_manual(
+        session,
+        review,
+        kind=kind,
+        day=day,
+        at=at,
+        author=author,
+        text=text,
+        user_id=user_id,
+        fields={"entered": "by hand"},
+        duplicate=("manual_text", "This evidence is already recorded for this review."),
+    )
+
+
+def record_manual(
+    session: Session,
+    review: Review,
+    *,
+    kind: str,
+    day: date,
+    at: time | None,
+    author: str | None,
+    text: str,
+    user_id: int | None,
+    fields: dict[str, Any],
+    duplicate: tuple[str, str],
+) -> EvidenceRow:
+    """Add one piece of manual evidence (flushed), refusing the same entry twice.
+
+    Shared by the evidence pane and the timeline, so an interview entered in either place is
+    one row with one content hash. ``duplicate`` is the (field, message) of the refusal.
+    """
+    digest = manual_hash(kind, day, at.isoformat() if at else "", author or "", text)
     already = session.scalar(
         select(EvidenceRow.id).where(
             EvidenceRow.review_id == review.id,
@@ -58,7 +90,7 @@ def add_manual_evidence(
         )
     )
     if already:
-        raise FieldErrors({"manual_text": "This evidence is already recorded for this review."})
+        raise FieldErrors({duplicate[0]: duplicate[1]})
     row = EvidenceRow(
         review_id=review.id,
         kind=kind,
@@ -66,7 +98,7 @@ def add_manual_evidence(
         occurred_on=day,
         text=text,
         author=author,
-        fields={"entered": "by hand"},
+        fields=fields,
         cells={},
         content_hash=digest,
         created_by_id=user_id,

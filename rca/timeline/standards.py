@@ -7,15 +7,15 @@ then on the service's list is exactly what its admins made it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rca.evidence.manual import record_manual
 from rca.evidence.models import MANUAL_KINDS, EvidenceRow
 from rca.reviews.models import Review
 from rca.timeline.chronology import LANES
@@ -28,7 +28,6 @@ from rca.timeline.models import (
     EventMark,
     ServiceStandard,
 )
-from rca.timeline.working_days import LONDON
 from rca.validation import Collector, FieldErrors, parse_date
 
 MAX_LIMIT_DAYS = 365
@@ -232,29 +231,15 @@ def add_manual_event(
     if not text:
         c.errors["text"] = "Say what happened, as the interview recorded it."
     c.raise_if_any()
-    local = datetime.combine(day, at_time, LONDON)
-    at = local.astimezone(UTC)
-    digest = hashlib.sha256(f"{kind}|{at.isoformat()}|{author}|{text}".encode()).hexdigest()
-    if session.scalar(
-        select(EvidenceRow.id).where(
-            EvidenceRow.review_id == review.id,
-            EvidenceRow.kind == kind,
-            EvidenceRow.content_hash == digest,
-        )
-    ):
-        raise FieldErrors({"text": "This event is already on the timeline."})
-    row = EvidenceRow(
-        review_id=review.id,
+    return record_manual(
+        session,
+        review,
         kind=kind,
-        occurred_at=at,
-        occurred_on=day,
-        text=text,
+        day=day,
+        at=at_time,
         author=author,
+        text=text,
+        user_id=user_id,
         fields={"lane": lane, "manual": True},
-        cells={},
-        content_hash=digest,
-        created_by_id=user_id,
+        duplicate=("text", "This event is already on the timeline."),
     )
-    session.add(row)
-    session.flush()
-    return row

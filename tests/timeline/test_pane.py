@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rca.db import db
 from rca.evidence.models import EvidenceRow
@@ -137,3 +137,51 @@ def test_another_services_review_is_404_everywhere(app, scenario, web_as, make_u
     assert stranger.post(f"/reviews/{rid}/timeline/standards", {}).status_code == 404
     with app.app_context():
         assert db.session.query(Annotation).count() == 0
+
+
+def test_the_same_interview_from_the_evidence_pane_and_the_timeline_is_one_row(
+    app, make_service, make_user, make_review
+):
+    from datetime import date
+
+    import pytest
+
+    from rca.evidence.manual import add_manual_evidence
+    from rca.reviews.models import Review
+    from rca.timeline import standards
+    from rca.validation import FieldErrors
+
+    oak = make_service("OAK")
+    user = make_user("inv@example.org", "investigator", [oak])
+    review_id = make_review(user, oak)
+    with app.app_context():
+        review = db.session.get(Review, review_id)
+        add_manual_evidence(
+            db.session,
+            review,
+            {
+                "manual_kind": "interview",
+                "manual_on": "2026-10-02",
+                "manual_at": "14:30",
+                "manual_author": "Ivy",
+                "manual_text": "Night staff did not know the escalation route.",
+            },
+            user.id,
+            date(2026, 11, 23),
+        )
+        with pytest.raises(FieldErrors) as refused:
+            standards.add_manual_event(
+                db.session,
+                review,
+                {
+                    "kind": "interview",
+                    "day": "2026-10-02",
+                    "time": "14:30",
+                    "lane": "communication",
+                    "author": "Ivy",
+                    "text": "Night staff did not know the escalation route.",
+                },
+                user.id,
+            )
+        assert refused.value.errors == {"text": "This event is already on the timeline."}
+        assert db.session.scalar(select(func.count(EvidenceRow.id))) == 1

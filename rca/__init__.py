@@ -41,20 +41,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(evidence_bp)
+    from rca.actions.views import bp as actions_bp
+    from rca.fishbone.views import bp as fishbone_bp
+    from rca.guidance.views import bp as guidance_bp
+    from rca.reports.views import bp as reports_bp
     from rca.timeline.views import bp as timeline_bp
 
     app.register_blueprint(timeline_bp)
+    app.register_blueprint(fishbone_bp)
+    app.register_blueprint(guidance_bp)
+    app.register_blueprint(actions_bp)
+    app.register_blueprint(reports_bp)
     init_api(app)
 
     from rca.accounts.cli import register as register_account_cli
     from rca.demo.cli import register as register_demo_cli
     from rca.evidence.cli import register as register_evidence_cli
     from rca.provider.cli import register as register_provider_cli
+    from rca.reports.cli import register as register_report_cli
 
     register_provider_cli(app)
     register_account_cli(app)
     register_demo_cli(app)
     register_evidence_cli(app)
+    register_report_cli(app)
 
     from rca.templating import init_app as init_templating
 
@@ -65,8 +75,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _import_models() -> None:
     """Import every models module so metadata (and Alembic) sees every table."""
     import rca.accounts.models
+    import rca.actions.models
     import rca.audit.models
     import rca.evidence.models
+    import rca.fishbone.meeting_models
+    import rca.fishbone.models
+    import rca.guidance.models
     import rca.provider.models
+    import rca.reports.models
     import rca.reviews.models  # noqa: F401
     import rca.timeline.models  # noqa: F401

@@ -24,6 +24,7 @@ from rca.audit.models import AuditEntry
 from rca.audit.recorder import acting_as
 from rca.db import db
 from rca.demo import data, stories
+from rca.demo.steps import HANDLERS, DemoContext, steps_for
 from rca.provider.models import PersonSupported, Service, StaffMember
 from rca.reviews import lifecycle, scope
 from rca.reviews.models import Review
@@ -175,7 +176,9 @@ def _review(
 ) -> LoadedReview:
     triage = {"service": spec["service"], **spec["triage"]}
     review: Review | None = None
-    for step in spec["steps"]:
+    context = DemoContext(staff=staff, users=users, today=today, memory={})
+    steps = steps_for(spec)
+    for step in steps:
         actor = users[step.actor]
         with acting_as(actor.id, "cli"):
             if step.action == "create":
@@ -184,10 +187,10 @@ def _review(
                 assert review is not None, "the first step must create the review"
                 if not access.can(actor, "edit", review.service_id):
                     raise DemoError(f"{step.actor} cannot edit {review.reference}")
-                _apply(session, review, step, triage, staff, users, today)
+                _apply(session, review, step, triage, context)
             clock.stamp(_utc(step.at))
     assert review is not None
-    first, last = _utc(spec["steps"][0].at), _utc(spec["steps"][-1].at)
+    first, last = _utc(steps[0].at), _utc(steps[-1].at)
     # Core UPDATE (not the ORM) so neither the audit hook nor the version counter sees it.
     session.execute(
         update(Review.__table__)
@@ -209,10 +212,9 @@ def _apply(
     review: Review,
     step: stories.Step,
     triage: dict[str, Any],
-    staff: dict[str, int],
-    users: dict[str, User],
-    today: date,
+    context: DemoContext,
 ) -> None:
+    staff, users, today = context.staff, context.users, context.today
     if step.action == "triage":
         triage.update(step.data)
         lifecycle.update_triage(session, review, triage, today)
@@ -231,5 +233,7 @@ def _apply(
             panel_ids=[users[k].id for k in terms.pop("panel")],
             staff_ids=[staff[name] for name in terms.pop("staff")],
         )
+    elif step.action in HANDLERS:
+        HANDLERS[step.action](session, review, step, context)
     else:
         raise DemoError(f"unknown demo step {step.action!r}")

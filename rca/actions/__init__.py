@@ -1,0 +1,1 @@
+"""Actions that target causes: owners, review points, effectiveness checks, learning shared."""

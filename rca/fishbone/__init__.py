@@ -1,0 +1,1 @@
+"""The fishbone: causes (why? why?) under contributory-factor categories, tied to evidence."""

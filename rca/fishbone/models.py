@@ -1,0 +1,102 @@
+"""Causes on a review's fishbone and the evidence each rests on.
+
+A ``Cause`` is a hypothesis under one contributory-factor category; causes nest (why? why?) through
+``parent_id``. Its status moves from hypothesis to supported or ruled out, and the review agrees a
+conclusion (root cause, contributory factor, incidental). Evidence links point at evidence rows,
+which are also the timeline's events and the manual evidence, so every link has one home.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rca.audit.models import Audited
+from rca.db import UTCDateTime, db, utcnow
+from rca.evidence.models import EvidenceRow
+
+CAUSE_STATUSES = {
+    "hypothesis": "Hypothesis",
+    "supported": "Supported",
+    "ruled-out": "Ruled out",
+}
+CONCLUSIONS = {
+    "root": "Root cause",
+    "contributory": "Contributory factor",
+    "incidental": "Incidental",
+}
+
+
+class Cause(Audited, db.Model):
+    """One cause on the fishbone: a hypothesis under a category, nested under its parent."""
+
+    __tablename__ = "cause"
+    __audit_label__ = "Cause"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    #: The cause this one answers "why?" for; null for a cause directly on a bone.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cause.id", ondelete="CASCADE"), index=True
+    )
+    #: Order among its siblings (0, 1, 2, ...).
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text)
+    #: The bone: a category key of the review's framework (``rca.fishbone.frameworks``).
+    category: Mapped[str] = mapped_column(String(64))
+    #: The contributory-factor vocabulary code, for linking factors across reviews.
+    factor_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: One of CAUSE_STATUSES.
+    status: Mapped[str] = mapped_column(String(16), default="hypothesis")
+    #: One of CONCLUSIONS, or null while undecided.
+    conclusion: Mapped[str | None] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Optimistic lock: two people saving the same cause never silently overwrite each other.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    evidence_links: Mapped[list[CauseEvidence]] = relationship(
+        back_populates="cause", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return CAUSE_STATUSES.get(self.status, self.status)
+
+    @property
+    def conclusion_label(self) -> str | None:
+        return CONCLUSIONS.get(self.conclusion) if self.conclusion else None
+
+    def audit_describe(self) -> str:
+        short = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        return f"Cause: {short}"
+
+
+class CauseEvidence(Audited, db.Model):
+    """A link from a cause to an evidence row (imported, manual, or a timeline event)."""
+
+    __tablename__ = "cause_evidence"
+    __audit_label__ = "Cause evidence link"
+    __table_args__ = (UniqueConstraint("cause_id", "evidence_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Denormalised so the audit trail and access checks reach the review directly.
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id", ondelete="CASCADE"), index=True)
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_row.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cause: Mapped[Cause] = relationship(back_populates="evidence_links")
+    evidence: Mapped[EvidenceRow] = relationship()
+
+    def audit_describe(self) -> str:
+        return f"Evidence #{self.evidence_id} linked to cause #{self.cause_id}"

@@ -1,0 +1,1 @@
+"""The method's guidance: rules the review cannot pass without saying why."""

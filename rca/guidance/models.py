@@ -1,0 +1,3 @@
+"""Models of the guidance area."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The commissioner's report: PDF assembly, pseudonymisation, issued versions and their hashes."""

@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(evidence_bp)
     from rca.actions.views import bp as actions_bp
+    from rca.fishbone.meeting_views import bp as meeting_bp
     from rca.fishbone.views import bp as fishbone_bp
     from rca.guidance.views import bp as guidance_bp
     from rca.reports.views import bp as reports_bp
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(timeline_bp)
     app.register_blueprint(fishbone_bp)
+    app.register_blueprint(meeting_bp)
     app.register_blueprint(guidance_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(reports_bp)

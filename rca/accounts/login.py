@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_login import LoginManager
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from rca.accounts.models import SignInEvent, User
 from rca.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -20,12 +20,18 @@ login_manager.login_message = "Please sign in to continue."
 login_manager.session_protection = "strong"
 
 
+#: Built once: constructing the loader option per request cost more than the join saved.
+_WITH_MEMBERSHIPS = [joinedload(User.memberships)]
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     uid, _, nonce = user_id.partition(":")
     if not uid.isdigit():
         return None
-    user = db.session.get(User, int(uid))
+    # Memberships joined into the same query (one round trip, not the relationship's second
+    # selectin query): every request checks roles (access.can) right after.
+    user = db.session.get(User, int(uid), options=_WITH_MEMBERSHIPS)
     if user is None or str(user.session_nonce) != nonce or not user.active:
         return None
     return user

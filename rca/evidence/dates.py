@@ -19,6 +19,7 @@ Rules worth knowing:
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -85,11 +86,19 @@ def detect_column(values: Sequence[Any]) -> ColumnFormat | None:
     dmy_votes = mdy_votes = numeric = 0
     with_time = False
     total = 0
+    # A column repeats a few hundred distinct cells: classify each once.
+    seen: dict[Any, tuple[str | None, str, tuple[int, int] | None, bool]] = {}
     for value in values:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         total += 1
-        family, style, parts, timed = _classify(value)
+        key = value if type(value) is str else (type(value), value)
+        found = seen.get(key)
+        if found is None:
+            found = _classify(value)
+            if len(seen) < 50_000:
+                seen[key] = found
+        family, style, parts, timed = found
         if family is None:
             continue
         families[family] += 1
@@ -369,9 +378,23 @@ def london_to_utc(day: date, at: time | None) -> datetime:
         at = at if at is not None else day.time()
         day = day.date()
     wall = datetime.combine(day, (at or time(0)).replace(tzinfo=None))
+    steady = london_offset_steady(day)
+    if steady is not None:
+        # No clock change that day: one subtraction (imports convert every row; zoneinfo's
+        # lookup per value was a tenth of an import's time).
+        return (wall - steady).replace(tzinfo=UTC)
     # fold=0: in the spring gap zoneinfo applies the pre-change offset (GMT), which is exactly
     # "move forward an hour"; in the autumn overlap it picks the first (BST) occurrence.
     return wall.replace(tzinfo=LONDON, fold=0).astimezone(UTC)
+
+
+@functools.lru_cache(maxsize=8192)
+def london_offset_steady(day: date) -> timedelta | None:
+    """London's UTC offset on ``day`` when it is the same all day (no clock change), else None.
+    London changes its clocks at most once a day, so equal offsets at both ends mean none."""
+    first = datetime.combine(day, time(0), LONDON).utcoffset()
+    last = datetime.combine(day, time(23, 59, 59), LONDON).utcoffset()
+    return first if first == last else None
 
 
 def shift_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:

@@ -132,6 +132,28 @@ _EMPLOYMENT = TargetField(
 )
 
 
+#: A care note or handover that records a change in the person's needs (or risk): the start of
+#: the "change in need reflected in the care plan within 5 working days" standard.
+_CHANGE_IN_NEED = TargetField(
+    "change_in_need",
+    "Change in need",
+    "flag",
+    False,
+    (
+        "change in need",
+        "change in needs",
+        "change of need",
+        "needs changed",
+        "need changed",
+        "risk changed",
+        "change in risk",
+        "care plan review needed",
+        "plan review needed",
+        "review care plan",
+    ),
+)
+
+
 def _text(name: str, label: str, *synonyms: str, required: bool = False) -> TargetField:
     return TargetField(name, label, "text", required, synonyms)
 
@@ -141,10 +163,18 @@ def _required(field: TargetField) -> TargetField:
 
 
 KIND_FIELDS: dict[str, tuple[TargetField, ...]] = {
-    "care-notes": (_when(), _TIME, _STAFF, _PERSON, _TEXT, _CONCERN),
+    "care-notes": (_when(), _TIME, _STAFF, _PERSON, _TEXT, _CONCERN, _CHANGE_IN_NEED),
     "mar": (
-        _when("Date", True, "administration date", "due date", "scheduled"),
-        _TIME,
+        _when("Date", True, "administration date", "due date", "scheduled date"),
+        # A MAR row happens at its round's scheduled time (eMARx "Scheduled", MedsRound "Due
+        # Time"); the time it was signed for is the row's own detail.
+        TargetField(
+            "time",
+            "Time",
+            "time",
+            False,
+            ("scheduled", "scheduled time", "due time", "time due", "round time", *_TIME.synonyms),
+        ),
         TargetField(
             "staff",
             "Administered by",
@@ -268,6 +298,7 @@ KIND_FIELDS: dict[str, tuple[TargetField, ...]] = {
         _PERSON,
         _TEXT,
         _CONCERN,
+        _CHANGE_IN_NEED,
     ),
     "communication": (
         _when("Date", True, "call date", "contact date", "sent"),

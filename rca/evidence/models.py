@@ -94,7 +94,8 @@ class EvidenceRow(Audited, db.Model):
         # Re-importing the same rows adds nothing: a row's content hash is unique per review+kind.
         UniqueConstraint("review_id", "kind", "content_hash"),
         Index("ix_evidence_row_review_kind_on", "review_id", "kind", "occurred_on"),
-        Index("ix_evidence_row_review_on", "review_id", "occurred_on"),
+        # The pane's order, whole: deep pages seek it by key (migration 0009).
+        Index("ix_evidence_row_review_order", "review_id", "occurred_on", "occurred_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,10 +11,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    cast,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceImport, EvidenceRow, RejectedRow
@@ -23,6 +34,7 @@ from rca.reviews.models import Review, ReviewPerson
 from rca.validation import parse_date
 
 PER_PAGE = 50
+ATTENTION_PER_PAGE = 50
 COUNT_CAP = 10_000
 ALL_KINDS = {**KINDS, **MANUAL_KINDS}
 
@@ -36,6 +48,10 @@ class EvidenceFilters:
     date_to: date | None = None
     q: str = ""
     page: int = 1
+    #: Keyset cursors: the id of the last row of the page before (Next) or the first row of
+    #: the page after (Previous). A deep page then costs what page 1 costs.
+    after: int | None = None
+    before: int | None = None
     errors: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -53,6 +69,7 @@ class EvidenceFilters:
             except ValueError as exc:
                 errors[name], dates[name] = str(exc), None
         page = str(args.get("page") or "1")
+        after, before = str(args.get("after") or ""), str(args.get("before") or "")
         return cls(
             kind=kind,
             person=str(args.get("person") or "").strip()[:64],
@@ -61,6 +78,8 @@ class EvidenceFilters:
             date_to=dates["date_to"],
             q=str(args.get("q") or "").strip()[:200],
             page=max(1, min(int(page), 100_000)) if page.isdigit() else 1,
+            after=int(after) if after.isdigit() else None,
+            before=int(before) if before.isdigit() and not after.isdigit() else None,
             errors=errors,
         )
 
@@ -75,12 +94,24 @@ class EvidenceFilters:
             "date_to": f.date_to.isoformat() if f.date_to else None,
             "q": f.q,
             "page": f.page if f.page > 1 else None,
+            "after": f.after if f.page > 1 else None,
+            "before": f.before if f.page > 1 else None,
         }
         return {k: v for k, v in args.items() if v not in (None, "")}
 
     @property
     def active(self) -> bool:
         return bool(self.as_args(page=1))
+
+    def next_args(self, page: EvidencePage) -> dict[str, Any]:
+        """The next page's link: keyed on this page's last row."""
+        last = page.rows[-1].id if page.rows else None
+        return self.as_args(page=page.page + 1, after=last, before=None)
+
+    def previous_args(self, page: EvidencePage) -> dict[str, Any]:
+        """The previous page's link: keyed on this page's first row (page 1 needs no key)."""
+        first = page.rows[0].id if page.rows and page.page > 2 else None
+        return self.as_args(page=page.page - 1, after=None, before=first)
 
 
 @dataclass(frozen=True)
@@ -159,8 +190,73 @@ def evidence_page(session: Session, review: Review, filters: EvidenceFilters) ->
     page = filters.page
     if total <= COUNT_CAP:
         page = min(page, max(1, -(-total // PER_PAGE)))
-    rows = list(session.scalars(_ordered(stmt).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
-    return EvidencePage(rows[:PER_PAGE], page, total, len(rows) > PER_PAGE)
+    cursor = filters.after or filters.before
+    key = _key_of(session, review, cursor) if cursor and page == filters.page else None
+    if key is None:
+        offset = (page - 1) * PER_PAGE
+        rows = list(session.scalars(_ordered(stmt).offset(offset).limit(PER_PAGE + 1)))
+        return EvidencePage(rows[:PER_PAGE], page, total, len(rows) > PER_PAGE)
+    nulls_first = session.get_bind().dialect.name == "sqlite"
+    if filters.after:
+        seek = _ordered(stmt.where(_beyond(key, nulls_first, after=True)))
+        rows = list(session.scalars(seek.limit(PER_PAGE + 1)))
+        return EvidencePage(rows[:PER_PAGE], page, total, len(rows) > PER_PAGE)
+    seek = stmt.where(_beyond(key, nulls_first, after=False)).order_by(
+        EvidenceRow.occurred_on.desc(), EvidenceRow.occurred_at.desc(), EvidenceRow.id.desc()
+    )
+    rows = list(session.scalars(seek.limit(PER_PAGE)))[::-1]
+    return EvidencePage(rows, page, total, True)
+
+
+_Key = tuple[date | None, datetime | None, int]
+
+
+def _key_of(session: Session, review: Review, row_id: int) -> _Key | None:
+    """The sort key of a cursor row (None when it is not this review's)."""
+    found = session.execute(
+        select(EvidenceRow.occurred_on, EvidenceRow.occurred_at, EvidenceRow.id).where(
+            EvidenceRow.review_id == review.id, EvidenceRow.id == row_id
+        )
+    ).first()
+    return (found[0], found[1], found[2]) if found else None
+
+
+def _beyond(key: _Key, nulls_first: bool, *, after: bool) -> ColumnElement[bool]:
+    """Rows strictly after (or before) ``key`` in the order (occurred_on, occurred_at, id),
+    with NULLs where the database sorts them: first on SQLite, last on PostgreSQL."""
+    on, at, row_id = key
+    row = EvidenceRow
+    if on is not None and at is not None:
+        # A row-value comparison seeks the (review_id, occurred_on, occurred_at, id) index
+        # (0.1 ms where the OR form below walked the index: 100 ms at 100,000 rows). It leaves
+        # out rows with NULLs, which is right when the NULLs sort on the far side of the key.
+        columns = tuple_(row.occurred_on, row.occurred_at, row.id)
+        seek = columns > tuple_(on, at, row_id) if after else columns < tuple_(on, at, row_id)
+        if nulls_first != after:
+            seek = or_(
+                seek,
+                row.occurred_on.is_(None),
+                and_(row.occurred_on == on, row.occurred_at.is_(None)),
+            )
+        return seek
+    id_beyond = row.id > row_id if after else row.id < row_id
+    at_beyond, at_same = _column_beyond(row.occurred_at, at, nulls_first, after)
+    on_beyond, on_same = _column_beyond(row.occurred_on, on, nulls_first, after)
+    return or_(on_beyond, and_(on_same, or_(at_beyond, and_(at_same, id_beyond))))
+
+
+def _column_beyond(
+    column: Any, value: Any, nulls_first: bool, after: bool
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(strictly beyond ``value``, equal to it) for one sort column."""
+    if value is None:
+        # NULLs sort first: every value is after them and none before; last: the mirror.
+        beyond = column.is_not(None) if nulls_first == after else false()
+        return beyond, column.is_(None)
+    plain = column > value if after else column < value
+    # Beyond a value also lies the NULL block when it sorts on that side.
+    beyond = plain if nulls_first == after else or_(plain, column.is_(None))
+    return beyond, column == value
 
 
 def rows_for_export(
@@ -226,18 +322,48 @@ def import_for(session: Session, review: Review, import_id: int) -> EvidenceImpo
 
 
 def open_rejected(
-    session: Session, review: Review, limit: int = 50
+    session: Session, review: Review, limit: int = ATTENTION_PER_PAGE, page: int = 1
 ) -> tuple[list[RejectedRow], int]:
-    """The first rows still needing attention (by import, then row number) and how many in all."""
+    """One page of the rows still needing attention (by import, then row number) and how many
+    there are in all. A page past the end shows the last one."""
     where = (RejectedRow.review_id == review.id, RejectedRow.status == "open")
     total = session.scalar(select(func.count()).select_from(RejectedRow).where(*where)) or 0
+    page = max(1, min(page, -(-total // limit) or 1))
     rows = session.scalars(
         select(RejectedRow)
         .where(*where)
-        .order_by(RejectedRow.import_id, RejectedRow.row_number)
+        .order_by(RejectedRow.import_id, RejectedRow.row_number, RejectedRow.id)
+        .offset((page - 1) * limit)
         .limit(limit)
     )
     return list(rows), total
+
+
+@dataclass(frozen=True)
+class AttentionPage:
+    """Where a page of the needs-attention list sits in the whole list."""
+
+    page: int
+    per_page: int
+    shown: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.shown else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.per_page + self.shown
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def attention_page_number(raw: Any) -> int:
+    text = str(raw or "1")
+    return max(1, min(int(text), 100_000)) if text.isdigit() else 1
 
 
 def rejected_for(session: Session, review: Review, rejected_id: int) -> RejectedRow | None:

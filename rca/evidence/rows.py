@@ -7,15 +7,17 @@ fix-and-retry of a row needing attention runs exactly this parsing again.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from rca.evidence.dates import (
     ColumnFormat,
+    london_offset_steady,
     london_to_utc,
     parse_date_cell,
     parse_time_cell,
@@ -34,13 +36,30 @@ from rca.evidence.reading import cell_text
 from rca.evidence.staff_register import normalise_name
 
 _LONDON_DATE_TYPES = ("datetime", "date")
+_CACHED_TYPES = frozenset(
+    {"datetime", "date", "time", "flag", "employment", "choice", "staff", "person", "role"}
+)
+#: Distinct cells remembered per column (a column of unique timestamps stops filling it).
+_CACHE_LIMIT = 50_000
+_MISS = object()
+_BLANK = object()
+_Cache = dict[Any, Any]
+# The json module's own C string encoder: exactly what json.dumps writes for a str.
+_encode = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """A cached cell that makes its row unusable, with the reason."""
+
+    reason: str
 
 
 class RowRejected(ValueError):
     """This row cannot be used; str(exc) says which column and why."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     number: int
     occurred_at: datetime | None = None
@@ -100,7 +119,32 @@ def _utc_of(value: date | datetime, at: time | None) -> datetime:
         if value.tzinfo is not None:
             return value.astimezone(UTC)
         return london_to_utc(value.date(), value.time())
+    if at is not None:
+        # A date column plus a time column (most care exports): the day's UTC midnight plus
+        # the clock time, both remembered, on days without a clock change.
+        base = _UTC_MIDNIGHT.get(value)
+        if base is None:
+            base = _UTC_MIDNIGHT[value] = _utc_midnight(value)
+        if base is not False:
+            step = _SINCE_MIDNIGHT.get(at)
+            if step is None:
+                step = _SINCE_MIDNIGHT[at] = timedelta(
+                    hours=at.hour, minutes=at.minute, seconds=at.second, microseconds=at.microsecond
+                )
+            return base + step
     return london_to_utc(value, at)
+
+
+def _utc_midnight(day: date) -> datetime | bool:
+    """London midnight of ``day`` in UTC, or False on a clock-change day (convert each time)."""
+    if london_offset_steady(day) is None:
+        return False
+    return london_to_utc(day, None)
+
+
+# Bounded by the calendar and the clock (days x seconds a file can name); shared by imports.
+_UTC_MIDNIGHT: dict[date, datetime | bool] = {}
+_SINCE_MIDNIGHT: dict[time, timedelta] = {}
 
 
 def _local_day(value: date | datetime) -> date:
@@ -121,9 +165,17 @@ class RowParser:
         self.headers = list(headers)
         self.width = len(self.headers)
         index = {h: i for i, h in enumerate(self.headers)}
-        #: (field, column name, column index, format) for each mapped field, in schema order.
-        self.plan: list[tuple[TargetField, str, int, ColumnFormat | None]] = [
-            (f, mapping[f.name], index[mapping[f.name]], formats.get(mapping[f.name]))
+        #: (field, column name, column index, format, cache) for each mapped field, in schema
+        #: order. Columns of dates, times, flags, names and choices repeat a few hundred distinct
+        #: cells over a whole file, so each distinct cell is parsed once (free text is not cached).
+        self.plan: list[tuple[TargetField, str, int, ColumnFormat | None, _Cache | None]] = [
+            (
+                f,
+                mapping[f.name],
+                index[mapping[f.name]],
+                formats.get(mapping[f.name]),
+                {} if f.type in _CACHED_TYPES else None,
+            )
             for f in KIND_FIELDS[kind]
             if f.name in mapping
         ]
@@ -131,6 +183,8 @@ class RowParser:
             f for f in KIND_FIELDS[kind] if f.required and f.name not in mapping
         ]
         self.when = WHEN_FIELD.get(kind, "occurred_at")
+        self._cells_template: str | None = None
+        self._typed_cells: dict[tuple[type, Any], str] = {}
 
     def cells_of(self, values: Sequence[Any]) -> dict[str, str]:
         cells = {
@@ -142,27 +196,86 @@ class RowParser:
                 cells[f"Column {i + 1}"] = text
         return cells
 
-    def parse(self, number: int, values: Sequence[Any]) -> ParsedRow:
-        """Raise RowRejected naming the column and the reason when the row cannot be used."""
-        row = ParsedRow(number=number, cells=self.cells_of(values))
-        extra = [cell_text(v) for v in values[self.width :] if cell_text(v).strip()]
-        if extra:
-            raise RowRejected(
-                f"The row has {self.width + len(extra)} or more cells but the header row has "
-                f"{self.width} columns (extra: {extra[0][:40]!r})"
-            )
+    def parse(self, number: int, values: Sequence[Any], *, keep_cells: bool = True) -> ParsedRow:
+        """Raise RowRejected naming the column and the reason when the row cannot be used.
+
+        ``keep_cells=False`` leaves ``row.cells`` empty: the bulk importer writes the cells
+        straight from ``values`` (see ``cells_json``)."""
+        row = ParsedRow(number=number, cells=self.cells_of(values) if keep_cells else {})
+        if len(values) > self.width:
+            extra = [cell_text(v) for v in values[self.width :] if cell_text(v).strip()]
+            if extra:
+                raise RowRejected(
+                    f"The row has {self.width + len(extra)} or more cells but the header row "
+                    f"has {self.width} columns (extra: {extra[0][:40]!r})"
+                )
         parsed: dict[str, Any] = {}
-        for target, column, i, fmt in self.plan:
-            raw = values[i] if i < len(values) else None
-            text = cell_text(raw)
-            if not text.strip():
-                if target.required:
-                    raise RowRejected(f"{target.label} (column {column!r}) is empty")
+        count = len(values)
+        for target, column, i, fmt, cache in self.plan:
+            raw = values[i] if i < count else None
+            if cache is None:
+                text = cell_text(raw)
+                if not text.strip():
+                    if target.required:
+                        raise RowRejected(f"{target.label} (column {column!r}) is empty")
+                    continue
+                parsed[target.name] = self._value(target, column, raw, text, fmt)
                 continue
-            parsed[target.name] = self._value(target, column, raw, text, fmt)
+            # bool/int/float keys of equal value (True == 1 == 1.0) must not share an entry.
+            key = raw if type(raw) is str else (type(raw), raw)
+            value = cache.get(key, _MISS)
+            if value is _MISS:
+                value = self._cached_value(target, column, raw, fmt)
+                if len(cache) < _CACHE_LIMIT:
+                    cache[key] = value
+            if value.__class__ is _Refusal:
+                raise RowRejected(value.reason)
+            if value is _BLANK:
+                continue
+            parsed[target.name] = value
         self._assemble(row, parsed)
         row.content_hash = content_hash(row)
         return row
+
+    def _cached_value(
+        self, target: TargetField, column: str, raw: Any, fmt: ColumnFormat | None
+    ) -> Any:
+        """What one cell parses to, or a _Refusal / _BLANK marker, so that it can be cached."""
+        text = cell_text(raw)
+        if not text.strip():
+            if target.required:
+                return _Refusal(f"{target.label} (column {column!r}) is empty")
+            return _BLANK
+        try:
+            return self._value(target, column, raw, text, fmt)
+        except RowRejected as exc:
+            return _Refusal(str(exc))
+
+    def cells_json(self, values: Sequence[Any]) -> str:
+        """``json.dumps(self.cells_of(values))`` for a row as wide as the header, without the
+        dict: one string template filled with the encoded cells."""
+        if len(values) != self.width:
+            return json.dumps(self.cells_of(values))
+        if self._cells_template is None:
+            self._cells_template = (
+                "{" + ", ".join(_encode(h).replace("%", "%%") + ": %s" for h in self.headers) + "}"
+            )
+        try:
+            return self._cells_template % tuple(map(_encode, values))  # CSV: every cell a str
+        except TypeError:
+            return self._cells_template % tuple(map(self._encoded_cell, values))
+
+    def _encoded_cell(self, value: Any) -> str:
+        """A workbook cell as JSON text; typed cells (dates, times, numbers) are remembered."""
+        if type(value) is str:
+            return _encode(value)  # type: ignore[no-any-return]
+        key = (type(value), value)
+        found = self._typed_cells.get(key)
+        if found is None:
+            found = _encode(cell_text(value))
+            if len(self._typed_cells) < _CACHE_LIMIT:
+                self._typed_cells[key] = found
+        return found  # type: ignore[no-any-return]
 
     def _value(
         self, target: TargetField, column: str, raw: Any, text: str, fmt: ColumnFormat | None
@@ -234,18 +347,18 @@ def content_hash(row: ParsedRow) -> str:
     from their spelling, so the same row in a later overlapping export (CSV or workbook, another
     date style) has the same hash whatever the file. Unmapped columns do not count.
     """
-    fields = dict(row.fields)
-    if row.staff_name:
-        fields["staff"] = normalise_name(row.staff_name)
+    fields = row.fields
+    staff = normalise_name(row.staff_name) if row.staff_name else None
+    occurred_at, occurred_on, ends_at = row.occurred_at, row.occurred_on, row.ends_at
     parts = [
-        row.occurred_at.isoformat() if row.occurred_at else "",
-        row.occurred_on.isoformat() if row.occurred_on else "",
-        row.ends_at.isoformat() if row.ends_at else "",
+        occurred_at.isoformat() if occurred_at else "",
+        occurred_on.isoformat() if occurred_on else "",
+        ends_at.isoformat() if ends_at else "",
         " ".join(row.text.split()),
         "1" if row.concern else "0",
     ]
     for key in sorted(fields):
-        value = fields[key]
+        value = staff if key == "staff" and staff is not None else fields[key]
         parts.append(f"{key}={' '.join(value.split()) if isinstance(value, str) else value!r}")
     # Joined with the unit separator, which real exports do not contain (json.dumps here cost a
     # third of the import's time).

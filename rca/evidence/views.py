@@ -38,6 +38,7 @@ from rca.evidence.rows import RowRejected
 from rca.jobs import jobs_for
 from rca.reviews import panes
 from rca.reviews.models import Review
+from rca.security import background
 from rca.validation import FieldErrors
 
 bp = Blueprint("evidence", __name__, template_folder="templates")
@@ -57,7 +58,14 @@ def pane_context(review: Review, args: Mapping[str, Any]) -> dict[str, Any]:
     recent = queries.imports(session, review)
     if any(i.status in ("queued", "running") for i in recent):
         jobs_for().ensure_consumer()  # after a restart, queued imports still get done
-    rejected, rejected_total = queries.open_rejected(session, review)
+    wanted = queries.attention_page_number(args.get("attention_page"))
+    rejected, rejected_total = queries.open_rejected(session, review, page=wanted)
+    attention = queries.AttentionPage(
+        min(wanted, max(1, -(-rejected_total // queries.ATTENTION_PER_PAGE))),
+        queries.ATTENTION_PER_PAGE,
+        len(rejected),
+        rejected_total,
+    )
     row_id = str(args.get("row") or "")
     detail = queries.evidence_row(session, review, int(row_id)) if row_id.isdigit() else None
     return {
@@ -68,6 +76,7 @@ def pane_context(review: Review, args: Mapping[str, Any]) -> dict[str, Any]:
         "imports": [(i, _progress_of(i)) for i in recent],
         "rejected": rejected,
         "rejected_total": rejected_total,
+        "attention": attention,
         "kind_counts": queries.kind_counts(session, review),
         **_detail_context(review, detail),
         "max_mb": uploads.max_upload_bytes(current_app) // (1024 * 1024),
@@ -255,6 +264,7 @@ def _progress_of(record: EvidenceImport) -> dict[str, Any]:
 
 
 @bp.get("/reviews/<int:review_id>/evidence/imports/<int:import_id>/progress")
+@background
 def import_progress(review_id: int, import_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id)
     if not g.htmx:
@@ -289,8 +299,11 @@ def retry(review_id: int, rejected_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         error = str(exc)
     if not g.htmx:
-        return redirect(_pane_url(review) + "#attention", 303)
-    ctx = pane_context(review, {})
+        page = queries.attention_page_number(request.form.get("attention_page"))
+        args = {"attention_page": page} if page > 1 else {}
+        return redirect(_pane_url(review, **args) + "#attention", 303)
+    # Stay on the page of the list the row was corrected from.
+    ctx = pane_context(review, {"attention_page": request.form.get("attention_page")})
     html = render_template(
         "evidence/_attention.html", retry_error=error, retry_id=rejected_id, **ctx
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from rca import access
 from rca.accounts.models import User
@@ -70,11 +70,30 @@ def list_reviews(session: Session, user: User, f: ReviewFilters, per_page: int) 
     pages = max(1, -(-total // per_page))
     page = min(f.page, pages)
     rows = session.scalars(
-        stmt.order_by(Review.occurred_on.desc(), Review.id.desc())
+        stmt.options(*_LIST_COLUMNS)
+        .order_by(Review.occurred_on.desc(), Review.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
     return ReviewPage(list(rows), total, page, pages)
+
+
+#: What the list shows (reference, title, service, trigger, date, depth, stage): the other
+#: columns of 50 reviews are not loaded (they still load on access, one review at a time).
+_LIST_COLUMNS = (
+    load_only(
+        Review.id,
+        Review.reference,
+        Review.title,
+        Review.service_id,
+        Review.trigger,
+        Review.occurred_on,
+        Review.depth,
+        Review.stage,
+        Review.version,  # optimistic locking needs it on any object that might be saved
+    ),
+    joinedload(Review.service).load_only(Service.id, Service.name),
+)
 
 
 def review_history(session: Session, review: Review, limit: int = 500) -> list[AuditEntry]:

@@ -3,14 +3,13 @@ and its public JSON form (the API contract)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rca.provider.models import StaffMember
 from rca.reviews.models import Review
+from rca.timeline import cache
 from rca.timeline import chronology as chron
 from rca.timeline.delays import Delay, find_delays, local_iso
 from rca.timeline.staff_status import (
@@ -20,6 +19,7 @@ from rca.timeline.staff_status import (
     staff_statuses,
 )
 from rca.timeline.standards import Standard, standards_for
+from rca.timeline.viewstate import search_text
 from rca.timeline.working_days import london_day
 
 EXCERPT = 160
@@ -33,6 +33,12 @@ class Timeline:
     standards: list[Standard]
     #: Staff ids of agency workers with no induction record by the start of a shift they worked.
     uninducted_agency: set[int]
+    #: Event id -> the folded words the pane's text filter searches (viewstate.search_text).
+    haystacks: dict[int, str] = field(default_factory=dict)
+    #: (staff id, name) of everyone with an event, by name: the pane's staff filter.
+    staff_choices: list[tuple[int, str]] = field(default_factory=list)
+    #: The pane's SVG per (view, markers), filled as people look (timeline.views).
+    drawings: dict[Any, str] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         c = self.chronology
@@ -71,14 +77,23 @@ def build(
     person_ref: str | None = None,
     supervision_weeks: int = DEFAULT_SUPERVISION_WEEKS,
 ) -> Timeline:
-    """Everything the pane, the API and the report draw; raises chron.UnknownPerson."""
-    chronology = chron.load(session, review, person_ref)
-    staff_ids = {e.staff_id for e in chronology.events if e.staff_id is not None}
-    staff = (
-        {m.id: m for m in session.scalars(select(StaffMember).where(StaffMember.id.in_(staff_ids)))}
-        if staff_ids
-        else {}
+    """Everything the pane, the API and the report draw; raises chron.UnknownPerson.
+
+    Reused from the in-process cache while the review's change token stands (timeline.cache):
+    the result is shared, so treat it as read-only."""
+    return cache.cached(
+        session,
+        review,
+        ("timeline", person_ref, supervision_weeks),
+        lambda: _build(session, review, person_ref, supervision_weeks),
     )
+
+
+def _build(
+    session: Session, review: Review, person_ref: str | None, supervision_weeks: int
+) -> Timeline:
+    chronology = chron.load(session, review, person_ref)
+    staff = chronology.staff
     standards = standards_for(session, review.service_id)
     uninducted = {
         s.staff_id
@@ -93,6 +108,11 @@ def build(
         delays=find_delays(chronology, standards),
         standards=standards,
         uninducted_agency=uninducted,
+        haystacks={e.id: search_text(e) for e in chronology.events},
+        staff_choices=sorted(
+            {(e.staff_id, e.staff) for e in chronology.events if e.staff_id and e.staff},
+            key=lambda pair: pair[1],
+        ),
     )
 
 

@@ -26,10 +26,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rca.evidence.models import EvidenceRow
 from rca.provider.models import PersonSupported
 from rca.reviews.models import Review, ReviewPerson
 from rca.timeline.models import EventMark
+from rca.timeline.records import Record, StaffInfo, load_records
 from rca.timeline.working_days import LONDON, london_day
 
 #: Swimlanes by source, top to bottom.
@@ -116,8 +116,10 @@ class Chronology:
     shifts: list[Shift]
     #: Every supervision and training record of the review by staff id, whatever its date:
     #: the status at an event needs the supervision before the period too.
-    records: dict[int, list[EvidenceRow]] = field(default_factory=dict)
+    records: dict[int, list[Record]] = field(default_factory=dict)
     person_ref: str | None = None
+    #: The register entries of the review's staff, by id, as loaded with the rows.
+    staff: dict[int, StaffInfo] = field(default_factory=dict)
 
 
 def parse_field_date(value: Any) -> date | None:
@@ -140,7 +142,7 @@ def parse_field_date(value: Any) -> date | None:
         return None
 
 
-def event_time(row: EvidenceRow) -> datetime | None:
+def event_time(row: Record) -> datetime | None:
     """When the row happened; a date alone counts from London midnight of that day."""
     if row.occurred_at is not None:
         return row.occurred_at
@@ -150,13 +152,13 @@ def event_time(row: EvidenceRow) -> datetime | None:
     return datetime.combine(day, time(0), LONDON).astimezone(UTC)
 
 
-def is_managerial(row: EvidenceRow) -> bool:
+def is_managerial(row: Record) -> bool:
     staff = row.staff
     role = (row.fields or {}).get("role") or (staff.role if staff else None) or ""
     return bool((staff is not None and staff.managerial) or _MANAGERIAL_ROLE.search(str(role)))
 
 
-def event_types(row: EvidenceRow, marks: frozenset[str]) -> frozenset[str]:
+def event_types(row: Record, marks: frozenset[str]) -> frozenset[str]:
     types = set(marks)
     fields = row.fields or {}
     if row.concern:
@@ -174,7 +176,7 @@ def event_types(row: EvidenceRow, marks: frozenset[str]) -> frozenset[str]:
     return frozenset(types)
 
 
-def lane_of(row: EvidenceRow) -> str:
+def lane_of(row: Record) -> str:
     if row.kind in KIND_LANES:
         return KIND_LANES[row.kind]
     # Manual evidence (interviews, observations) sits in the lane its author chose.
@@ -194,9 +196,7 @@ def load(session: Session, review: Review, person_ref: str | None = None) -> Chr
         )
         if person_id is None:
             raise UnknownPerson(person_ref)
-    rows = session.scalars(
-        select(EvidenceRow).where(EvidenceRow.review_id == review.id).order_by(EvidenceRow.id)
-    ).unique()
+    rows = load_records(session, review.id)
     marks: dict[int, set[str]] = defaultdict(set)
     for evidence_id, event_type in session.execute(
         select(EventMark.evidence_id, EventMark.event_type).where(EventMark.review_id == review.id)
@@ -209,8 +209,8 @@ def load(session: Session, review: Review, person_ref: str | None = None) -> Chr
             )
         ).all()
     )
-    dated: list[tuple[datetime, EvidenceRow]] = []
-    records: dict[int, list[EvidenceRow]] = defaultdict(list)
+    dated: list[tuple[datetime, Record]] = []
+    records: dict[int, list[Record]] = defaultdict(list)
     for row in rows:
         if row.kind in ("supervision", "training") and row.staff_id is not None:
             records[row.staff_id].append(row)
@@ -280,10 +280,11 @@ def load(session: Session, review: Review, person_ref: str | None = None) -> Chr
         shifts=shifts,
         records=dict(records),
         person_ref=person_ref,
+        staff={r.staff.id: r.staff for r in rows if r.staff is not None},
     )
 
 
-def _employment(row: EvidenceRow) -> str:
+def _employment(row: Record) -> str:
     value = (row.fields or {}).get("employment") or (row.staff.employment if row.staff else None)
     return value if value in ("permanent", "bank", "agency") else "permanent"
 

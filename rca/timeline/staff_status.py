@@ -18,16 +18,34 @@ not listed. Rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from rca.evidence.models import EvidenceRow
-from rca.provider.models import StaffMember
-from rca.timeline.chronology import STATUS_KINDS, Chronology, event_time, parse_field_date
+from rca.timeline.chronology import (
+    STATUS_KINDS,
+    Chronology,
+    event_time,
+    parse_field_date,
+)
+from rca.timeline.records import Record
 from rca.timeline.working_days import london_day
 
 DEFAULT_SUPERVISION_WEEKS = 8
+
+
+class StaffLike(Protocol):
+    """A register entry: the timeline's StaffInfo or the ORM StaffMember (same attributes)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def employment(self) -> str | None: ...
+    @property
+    def start_date(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -83,7 +101,7 @@ def _iso(value: date | None) -> str | None:
 
 def staff_statuses(
     chronology: Chronology,
-    staff: dict[int, StaffMember],
+    staff: Mapping[int, StaffLike],
     supervision_weeks: int = DEFAULT_SUPERVISION_WEEKS,
 ) -> list[StaffStatus]:
     """One status per staff member with an entry of their own, in order of that entry."""
@@ -110,12 +128,12 @@ def staff_statuses(
 
 
 def status_at(
-    member: StaffMember | None,
+    member: StaffLike | None,
     staff_id: int,
     name: str,
     at: datetime,
     event_id: int,
-    records: list[EvidenceRow],
+    records: list[Record],
     supervision_weeks: int = DEFAULT_SUPERVISION_WEEKS,
 ) -> StaffStatus:
     day = london_day(at)
@@ -168,7 +186,7 @@ def status_at(
     )
 
 
-def has_induction(records: list[EvidenceRow], before: date) -> bool:
+def has_induction(records: list[Record], before: date) -> bool:
     """Whether an induction course was completed on or before ``before``."""
     for row in records:
         if row.kind != "training":

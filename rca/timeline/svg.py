@@ -169,9 +169,17 @@ def _band(out: list[str], p: Picture, x_of: Callable[[datetime], float]) -> None
     span = p.end - p.start
     slice_len = span / BAND_SLICES
     counts = []
+    # One sweep: slices move forward in time, so keep the shifts that have started and drop
+    # those that have ended (every shift against every slice was most of the picture's time).
+    ordered = sorted(p.shifts, key=lambda s: s.start)
+    started = 0
+    on: list[Shift] = []
     for i in range(BAND_SLICES):
         mid = p.start + slice_len * (i + 0.5)
-        on = [s for s in p.shifts if s.start <= mid < s.end]
+        while started < len(ordered) and ordered[started].start <= mid:
+            on.append(ordered[started])
+            started += 1
+        on = [s for s in on if mid < s.end]
         agency = [s for s in on if s.employment == "agency"]
         bad = any(s.staff_id in p.uninducted for s in agency)
         counts.append((len(on), len(agency), bad))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -16,9 +17,9 @@ from werkzeug.datastructures import MultiDict
 from rca import access
 from rca.db import db
 from rca.evidence.models import KINDS, MANUAL_KINDS
-from rca.provider.models import StaffMember
+from rca.provider.models import PersonSupported, StaffMember
 from rca.reviews import panes
-from rca.reviews.models import Review
+from rca.reviews.models import Review, ReviewPerson
 from rca.templating import render
 from rca.timeline import assembly, standards
 from rca.timeline.chronology import LANES, Event, UnknownPerson
@@ -31,9 +32,15 @@ from rca.timeline.models import (
 )
 from rca.timeline.staff_status import DEFAULT_SUPERVISION_WEEKS, status_at
 from rca.timeline.svg import Marker, Picture, render_svg
-from rca.timeline.viewstate import TABLE_LIMIT, WINDOWS, View, visible_events
+from rca.timeline.viewstate import TABLE_PAGE, WINDOWS, View, visible_events
 from rca.timeline.working_days import LONDON
 from rca.validation import FieldErrors
+
+#: Shifts listed in the "who was on shift" table (the picture's band shows every one; a week
+#: or a day lists them all).
+SHIFT_TABLE_LIMIT = 60
+#: Drawings kept per built timeline (views someone zoomed or filtered to).
+MAX_DRAWINGS = 32
 
 bp = Blueprint(
     "timeline",
@@ -82,7 +89,7 @@ def pane_context(review: Review, args: Any) -> dict[str, Any]:
         tl = assembly.build(db.session, review, None, _weeks())
     chronology = tl.chronology
     start, end = view.span(chronology)
-    events = visible_events(chronology.events, view, start, end)
+    events = visible_events(chronology.events, view, start, end, tl.haystacks)
     by_id = {e.id: e for e in chronology.events}
     notes = db.session.scalars(
         select(Annotation).where(Annotation.review_id == review.id).order_by(Annotation.id)
@@ -105,30 +112,30 @@ def pane_context(review: Review, args: Any) -> dict[str, Any]:
         delays=tl.delays,
         markers=markers,
         selected=view.event,
-        event_href=lambda i: f"{base}?{view.query(event=i)}",
+        event_href=lambda i: f"{base}?{view.event_query(i)}",
         detail_href=lambda i: f"{detail_base}{i}?{state}",
-        zoom_href=lambda d: f"{base}?{view.zoom('day', d)}",
+        zoom_href=lambda d: f"{base}?{_day_zoom(view, d)}",
         title=f"Timeline of {review.reference}, {_window_words(view, start, end)}",
-    )
-    staff_in_view = sorted(
-        {(e.staff_id, e.staff) for e in chronology.events if e.staff_id and e.staff},
-        key=lambda pair: pair[1],
     )
     context = {
         "tl": tl,
         "view": view,
         "state": state,
         # render_svg escapes every string from people and files itself (see its tests).
-        "svg": Markup(render_svg(picture)),  # noqa: S704
-        "events": events[:TABLE_LIMIT],
+        "svg": Markup(_picture_svg(tl, view, markers, picture)),  # noqa: S704
+        "events": view.table_rows(events),
         "event_count": len(events),
-        "table_limit": TABLE_LIMIT,
+        "table_page": view.table_page(events),
+        "table_pages": max(1, -(-len(events) // TABLE_PAGE)),
+        "table_first": (view.table_page(events) - 1) * TABLE_PAGE + 1,
         "window_words": _window_words(view, start, end),
         "pane_base": base,
-        "staff_choices": staff_in_view,
-        "person_choices": [(p.person.reference, p.pseudonym) for p in review.people],
+        "staff_choices": tl.staff_choices,
+        "person_choices": _person_choices(review),
+        "detail_base": detail_base,
         "person_error": person_error,
         "shift_windows": _shift_windows(tl, start, end),
+        "shift_limit": SHIFT_TABLE_LIMIT,
         "notes": notes,
         "assumptions": [n for n in notes if n.basis == "assumption"],
         "by_id": by_id,
@@ -140,6 +147,37 @@ def pane_context(review: Review, args: Any) -> dict[str, Any]:
     if view.event:
         context["detail"] = _detail(review, tl, view.event, notes)
     return context
+
+
+def _picture_svg(tl: assembly.Timeline, view: View, markers: list[Marker], picture: Picture) -> str:
+    """The picture, drawn once per view of a built timeline: the SVG is a pure function of
+    the timeline (cached while its change token stands), the view and the markers (read fresh
+    from the annotations), so the same three give the same drawing."""
+    key = (view, tuple(markers))
+    drawn = tl.drawings.get(key)
+    if drawn is None:
+        drawn = render_svg(picture)
+        if len(tl.drawings) >= MAX_DRAWINGS:
+            tl.drawings.clear()
+        tl.drawings[key] = drawn
+    return drawn
+
+
+def _person_choices(review: Review) -> list[tuple[str, str]]:
+    """(reference, pseudonym) of the people in scope: one query, not one per person."""
+    rows = db.session.execute(
+        select(PersonSupported.reference, ReviewPerson.pseudonym)
+        .join(PersonSupported, PersonSupported.id == ReviewPerson.person_id)
+        .where(ReviewPerson.review_id == review.id)
+        .order_by(ReviewPerson.id)
+    )
+    return [(reference, pseudonym) for reference, pseudonym in rows]
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_zoom(view: View, day: date) -> str:
+    """The query zooming ``view`` to one day (every cluster in the picture links one)."""
+    return view.zoom("day", day)
 
 
 def _window_words(view: View, start: datetime, end: datetime) -> str:

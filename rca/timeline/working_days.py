@@ -25,6 +25,7 @@ LONDON = ZoneInfo("Europe/London")
 NATION_SUBDIVISIONS = {"ENG": "ENG", "WLS": "WLS", "SCT": "SCT", "NIR": "NIR"}
 
 
+@lru_cache(maxsize=65536)  # a timeline asks for the same few thousand instants again and again
 def london_day(at: datetime) -> date:
     """The Europe/London calendar date of an aware datetime."""
     return at.astimezone(LONDON).date()

@@ -311,3 +311,46 @@ def test_filters_detail_and_access(
     assert viewer.get(f"/reviews/{rid}/evidence").status_code == 200
     assert upload(viewer, rid, csv_bytes(rows)).status_code == 403
     assert viewer.post(f"/reviews/{rid}/evidence/manual", data={}).status_code == 403
+
+
+def test_needs_attention_is_paged_and_a_retry_stays_on_its_page(
+    app: Any, lead: dict[str, Any]
+) -> None:
+    """A messy export leaves more rows needing attention than one page: each page of 50 can be
+    reached, and correcting a row on page 3 answers with page 3 again."""
+    from rca.evidence.importer import ImportRequest, run_import
+    from rca.evidence.reading import read_table
+    from rca.reviews.models import Review
+
+    web, rid = lead["web"], lead["review_id"]
+    bad = [
+        [f"3{i % 2}/02/2026", "09:00", "Beth Jones", "P-101", f"Visit {i}", "N"] for i in range(120)
+    ]
+    good = care_notes_a(2)
+    with app.app_context():
+        table = read_table(csv_bytes([*good, *bad]), "messy.csv")
+        review = db.session.get(Review, rid)
+        outcome = run_import(
+            db.session, ImportRequest(review=review, kind="care-notes", table=table)
+        )
+        db.session.commit()
+    assert len(outcome.rejected) == 120
+    first = web.get(f"/reviews/{rid}/evidence").text
+    assert "Rows 1–50 of 120" in first and 'id="attention-next"' in first
+    assert 'id="attention-prev"' not in first
+    third = web.get(f"/reviews/{rid}/evidence?attention_page=3").text
+    assert "Rows 101–120 of 120" in third and 'id="attention-next"' not in third
+    # Spreadsheet rows 104-123 are on page 3 (header = row 1, two good rows first).
+    assert "Row 123 of messy.csv" in third and "Row 103 of messy.csv" not in third
+    with app.app_context():
+        item = db.session.scalars(select(RejectedRow).where(RejectedRow.row_number == 123)).one()
+        item_id, width = item.id, len(item.cells)
+    cells = {f"cell-{i}": v for i, v in enumerate(bad[-1][:width])}
+    cells.update({"cell-0": "28/02/2026", "attention_page": "3"})
+    fixed = web.post(f"/reviews/{rid}/evidence/attention/{item_id}", data=cells, headers=HX)
+    assert fixed.status_code == 200
+    assert "Rows 101–119 of 119" in fixed.text and "Row 123 of messy.csv" not in fixed.text
+    plain = web.post(f"/reviews/{rid}/evidence/attention/{item_id - 1}", data=cells)
+    assert plain.status_code == 303 and plain.headers["Location"].endswith(
+        "?attention_page=3#attention"
+    )

@@ -185,3 +185,25 @@ def test_the_same_interview_from_the_evidence_pane_and_the_timeline_is_one_row(
             )
         assert refused.value.errors == {"text": "This event is already on the timeline."}
         assert db.session.scalar(select(func.count(EvidenceRow.id))) == 1
+
+
+def test_the_events_table_is_paged_and_the_page_is_in_the_url(app, scenario, web_as):
+    from rca.reviews.models import Review
+    from rca.timeline import sample
+
+    with app.app_context():
+        review = db.session.get(Review, scenario.review_id)
+        sample.fill(db.session, review, total=260, days=14)
+        db.session.commit()
+    web = web_as(scenario.user)
+    base = f"/reviews/{scenario.review_id}/timeline"
+    first = web.get(base).text
+    count = int(first.split("Events 1–100 of ")[1].split("<")[0].replace(",", ""))
+    assert count > 200
+    assert 'id="tl-table-next"' in first and 'id="tl-table-prev"' not in first
+    second = web.get(base + "?tpage=2").text
+    assert f"Events 101–200 of {count:,}" in second and 'id="tl-table-prev"' in second
+    # Past the end shows the last page; zooming starts the table again at its first page.
+    last = web.get(base + "?tpage=99").text
+    assert f"Events 201–{count:,} of {count:,}" in last and 'id="tl-table-next"' not in last
+    assert "tpage=" not in second.split('class="tl-zoom"')[1].split("</nav>")[0]

@@ -1,13 +1,15 @@
 """Indexes and columns for speed
 
+The evidence pane's order (occurred_on, occurred_at, id) gets one index that serves it whole, so a
+deep page is a keyset seek rather than an OFFSET walk. It replaces (review_id, occurred_on), a
+prefix of it, so an import still maintains the same number of indexes.
+
 Revision ID: 0009_speed
 Revises: 0008_reports
 Create Date: 2026-12-01 15:45:00
 
 """
 from alembic import op
-import sqlalchemy as sa
-
 
 # revision identifiers, used by Alembic.
 revision = '0009_speed'
@@ -17,8 +19,18 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('evidence_row', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_evidence_row_review_order',
+            ['review_id', 'occurred_on', 'occurred_at', 'id'],
+            unique=False,
+        )
+        batch_op.drop_index('ix_evidence_row_review_on')
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('evidence_row', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_evidence_row_review_on', ['review_id', 'occurred_on'], unique=False
+        )
+        batch_op.drop_index('ix_evidence_row_review_order')

@@ -100,3 +100,65 @@ class CauseEvidence(Audited, db.Model):
 
     def audit_describe(self) -> str:
         return f"Evidence #{self.evidence_id} linked to cause #{self.cause_id}"
+
+
+class CauseStatusChange(db.Model):
+    """Why a cause's status changed: each move between hypothesis, supported and ruled out.
+
+    Not ``Audited`` itself: the cause's own audit entry records the change, this row keeps the
+    reason beside it for the outline and the report.
+    """
+
+    __tablename__ = "cause_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FishboneSettings(Audited, db.Model):
+    """A review's analysis settings: the framework chosen and the problem statement at the head."""
+
+    __tablename__ = "fishbone_settings"
+    __audit_label__ = "Analysis settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), unique=True)
+    #: A key of ``rca.fishbone.frameworks.FRAMEWORKS``.
+    framework: Mapped[str] = mapped_column(String(32), default="care-default")
+    #: Null: the terms of reference question (else the review's title) stands at the head.
+    problem_statement: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def audit_describe(self) -> str:
+        return "Analysis settings"
+
+
+class ContributoryFactor(db.Model):
+    """One entry of the controlled contributory-factor vocabulary (admins extend it).
+
+    Codes are stable: causes keep their code when a factor is retired, so factors can be linked
+    across reviews later.
+    """
+
+    __tablename__ = "contributory_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    #: A category key of the default framework.
+    category: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    added_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

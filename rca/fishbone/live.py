@@ -1,0 +1,95 @@
+"""Live sync without a second service: the audit trail is the change feed.
+
+Every change to a review writes an ``AuditEntry`` with its ``review_id`` in the same transaction
+(``rca.audit.recorder``), so "has anything changed?" is one indexed query on ``audit_entry``. It
+works across any number of app processes, on SQLite and PostgreSQL, because the database is the
+only thing they share.
+
+The token is the newest entry id *and* the number of entries. The id alone is not enough on
+PostgreSQL: two transactions draw ids 100 and 101 from the sequence, 101 commits first and a
+poller reads "101"; when 100 commits later the maximum is still 101. The count moves anyway.
+(SQLite serialises writers, so ids arrive in commit order there.)
+
+Presence is an upsert of ``(review, user, last_seen)``, skipped while the row is fresh, so a room
+of eight browsers polling every second writes about once per person every few seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from rca.accounts.models import User
+from rca.audit.models import AuditEntry
+from rca.db import utcnow
+from rca.fishbone.meeting_models import MeetingPresence
+
+#: A presence row younger than this is not rewritten.
+PRESENCE_REFRESH = timedelta(seconds=5)
+#: Someone seen within this window is "here".
+PRESENCE_WINDOW = timedelta(seconds=10)
+
+
+def change_token(session: Session, review_id: int) -> str:
+    """A short string that changes whenever anything about the review changes."""
+    newest, count = session.execute(
+        select(func.max(AuditEntry.id), func.count(AuditEntry.id)).where(
+            AuditEntry.review_id == review_id
+        )
+    ).one()
+    return f"{newest or 0}.{count}"
+
+
+def touch_presence(
+    session: Session, review_id: int, user_id: int, now: datetime | None = None
+) -> bool:
+    """Record that the user has the review open; returns whether a row was written.
+
+    Portable upsert: update the row if it is stale; insert when there is none; a concurrent
+    insert from another process (the unique constraint) just means someone else did it.
+    """
+    now = now or utcnow()
+    stale_before = now - PRESENCE_REFRESH
+    row = session.scalar(
+        select(MeetingPresence).where(
+            MeetingPresence.review_id == review_id, MeetingPresence.user_id == user_id
+        )
+    )
+    if row is not None:
+        if row.last_seen >= stale_before:
+            return False
+        session.execute(
+            update(MeetingPresence)
+            .where(MeetingPresence.id == row.id, MeetingPresence.last_seen < stale_before)
+            .values(last_seen=now)
+        )
+        return True
+    try:
+        with session.begin_nested():
+            session.add(MeetingPresence(review_id=review_id, user_id=user_id, last_seen=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Present:
+    user_id: int
+    name: str
+    last_seen: datetime
+
+
+def present_users(session: Session, review_id: int, now: datetime | None = None) -> list[Present]:
+    """Who had the review open in the last few seconds, by name."""
+    since = (now or utcnow()) - PRESENCE_WINDOW
+    rows = session.execute(
+        select(MeetingPresence.user_id, User.name, MeetingPresence.last_seen)
+        .join(User, User.id == MeetingPresence.user_id)
+        .where(MeetingPresence.review_id == review_id, MeetingPresence.last_seen >= since)
+        .order_by(User.name)
+    ).all()
+    return [Present(uid, name, seen) for uid, name, seen in rows]

@@ -1,0 +1,338 @@
+"""The fishbone as SVG, built on the server by one pure function (data in, text out) that the
+analysis pane and the PDF report share.
+
+Layout: the spine runs left to right into the head (the problem statement, wrapped, boxed) on
+the right. Bones alternate above and below the spine in columns, each slanting into the spine,
+with its category label at the outer end. A bone's causes are stacked text lines beside it:
+whys indented under their cause and joined to it by a thin branch line, long text wrapped, so
+150 causes stay legible (the viewBox lets the picture scale to its box).
+
+Colour never carries meaning alone: each cause line starts with a status mark in text
+("?" hypothesis, "✓" supported, "✗" ruled out, the ruled-out text also struck through and
+grey) and root causes carry a "ROOT" tag and bold text, contributory factors a "CF" tag.
+Every string that came from a person is escaped with markupsafe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import escape
+
+from rca.fishbone.frameworks import Framework
+from rca.fishbone.tree import CauseNode
+
+COL_W = 280  # one bone's column
+EMPTY_COL_W = 200  # a column whose two bones have no causes yet: room for the labels only
+SLANT = 36  # how far a bone leans towards the head
+HEAD_W = 230
+MARGIN = 16
+LABEL_H = 44
+LINE_H = 18
+CAUSE_GAP = 5
+INDENT = 16
+FONT = 14
+CHAR_W = 7.4  # average glyph width of the sans-serif at FONT px, for wrapping
+TEXT_X = 22  # from the bone to the start of a cause's text
+MAX_LINES = 4  # per cause; the outline shows the whole text
+HEAD_LINES = 9
+
+STATUS_MARK = {"hypothesis": "?", "supported": "✓", "ruled-out": "✗"}
+STATUS_WORD = {"hypothesis": "hypothesis", "supported": "supported", "ruled-out": "ruled out"}
+STATUS_FILL = {"hypothesis": "#8a4b00", "supported": "#1a6634", "ruled-out": "#5f6368"}
+TAGS = {"root": ("ROOT", "#a4161a"), "contributory": ("CF", "#0b4f8a")}
+INK = "#1f2328"
+BONE = "#4a5560"
+
+
+def _e(value: object) -> str:
+    return str(escape(value))
+
+
+@dataclass
+class _Line:
+    node: CauseNode
+    depth: int
+    text: list[str]  # wrapped
+    y: float = 0.0  # baseline of the first text line
+
+
+def _wrap(text: str, width_px: float, max_lines: int) -> list[str]:
+    """Greedy word wrap (textwrap is ten times slower and 150 causes wrap on every change)."""
+    chars = max(12, int(width_px / CHAR_W))
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > chars:  # a word longer than the line is broken
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:chars])
+            word = word[chars:]
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= chars:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(0, chars - 1)].rstrip() + "…"
+    return lines
+
+
+def _lines(roots: list[CauseNode]) -> list[_Line]:
+    out: list[_Line] = []
+    stack = [(n, 0) for n in reversed(roots)]
+    while stack:
+        node, depth = stack.pop()
+        tag = 36 if node.conclusion in TAGS else 0
+        room = COL_W - TEXT_X - SLANT - 14 - depth * INDENT - tag
+        out.append(_Line(node, depth, _wrap(node.text, room, MAX_LINES)))
+        stack.extend((c, depth + 1) for c in reversed(node.children))
+    return out
+
+
+def _block_height(lines: list[_Line]) -> float:
+    if not lines:
+        return LINE_H + CAUSE_GAP
+    return sum(len(ln.text) * LINE_H + CAUSE_GAP for ln in lines)
+
+
+def render_fishbone(
+    problem: str, framework: Framework, tree: list[CauseNode], *, highlight: int | None = None
+) -> str:
+    """The fishbone picture: ``tree`` (roots with their whys) on ``framework``'s bones."""
+    bones = [(c.key, c.label) for c in framework.categories]
+    known = {k for k, _ in bones}
+    bones += sorted({(n.category, n.category) for n in tree if n.category not in known})
+    roots = {k: [n for n in tree if n.category == k] for k, _ in bones}
+    lines = {k: _lines(roots[k]) for k, _ in bones}
+    top, bottom = bones[0::2], bones[1::2]
+    cols = max(len(top), len(bottom), 1)
+    top_h = max((_block_height(lines[k]) for k, _ in top), default=LINE_H)
+    bottom_h = max((_block_height(lines[k]) for k, _ in bottom), default=LINE_H)
+    head_lines = _wrap(problem or "Problem statement not set", HEAD_W - 24, HEAD_LINES)
+    head_h = len(head_lines) * (LINE_H + 2) + 24
+    spine_y = MARGIN + LABEL_H + top_h + 24
+    height = spine_y + 24 + bottom_h + LABEL_H + MARGIN + 28  # 28: the legend
+    # Columns with causes get the full width; empty ones only what their labels need, so a
+    # young fishbone stays large on screen.
+    col_w = [
+        COL_W if any(lines[k] for k, _ in (top[i : i + 1] + bottom[i : i + 1])) else EMPTY_COL_W
+        for i in range(cols)
+    ]
+    col_x = [MARGIN + sum(col_w[:i]) for i in range(cols)]
+    width = MARGIN + sum(col_w) + HEAD_W + MARGIN
+    head_x = MARGIN + sum(col_w)
+
+    nodes = [ln.node for k in lines for ln in lines[k]]
+    supported = sum(1 for n in nodes if n.status == "supported")
+    ruled = sum(1 for n in nodes if n.status == "ruled-out")
+    root_causes = [n for n in nodes if n.conclusion == "root"]
+    title = f"Fishbone: {problem}" if problem else "Fishbone"
+    desc = (
+        f"{len(nodes)} causes on {len(bones)} bones of the {framework.label} framework: "
+        f"{supported} supported, {ruled} ruled out, {len(nodes) - supported - ruled} hypotheses; "
+        f"{len(root_causes)} agreed root cause{'' if len(root_causes) == 1 else 's'}"
+        + (": " + "; ".join(n.text for n in root_causes[:5]) if root_causes else "")
+        + ". The outline lists every cause in full."
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="fishbone" role="img" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'aria-labelledby="fb-title fb-desc" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'font-size="{FONT}">',
+        f'<title id="fb-title">{_e(title)}</title>',
+        f'<desc id="fb-desc">{_e(desc)}</desc>',
+        f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
+        f'<line class="fb-spine" x1="{MARGIN}" y1="{spine_y:.1f}" x2="{head_x:.0f}" '
+        f'y2="{spine_y:.1f}" stroke="{BONE}" stroke-width="4"/>',
+        f'<polygon points="{head_x - 14:.0f},{spine_y - 9:.1f} {head_x:.0f},{spine_y:.1f} '
+        f'{head_x - 14:.0f},{spine_y + 9:.1f}" fill="{BONE}"/>',
+    ]
+    hy = spine_y - head_h / 2
+    out.append(
+        f'<g class="fb-head"><rect x="{head_x + 4:.0f}" y="{hy:.1f}" width="{HEAD_W - 8}" '
+        f'height="{head_h:.0f}" rx="6" fill="#f3f6f9" stroke="{INK}" stroke-width="2"/>'
+    )
+    for i, text in enumerate(head_lines):
+        out.append(
+            f'<text x="{head_x + 16:.0f}" y="{hy + 22 + i * (LINE_H + 2):.1f}" font-weight="bold" '
+            f'fill="{INK}">{_e(text)}</text>'
+        )
+    out.append("</g>")
+    for row, group in (("top", top), ("bottom", bottom)):
+        for col, (key, label) in enumerate(group):
+            x0 = col_x[col] + 8
+            out.extend(
+                _bone(
+                    key,
+                    label,
+                    lines[key],
+                    col_w[col],
+                    x0,
+                    spine_y,
+                    top_h if row == "top" else bottom_h,
+                    row == "top",
+                    highlight,
+                )
+            )
+    out.append(_legend(MARGIN, height - MARGIN - 6))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _bone(
+    key: str,
+    label: str,
+    lines: list[_Line],
+    col_w: float,
+    x0: float,
+    spine_y: float,
+    block_h: float,
+    above: bool,
+    highlight: int | None,
+) -> list[str]:
+    """One bone: its label at the outer end, the slanted line, its causes stacked beside it."""
+    sign = -1 if above else 1
+    label_y = spine_y + sign * (block_h + 24 + LABEL_H / 2)
+    end_x = x0 + SLANT
+    # The bone runs from under the label to the spine, leaning towards the head.
+    outer_y = label_y - sign * (LABEL_H / 2 - 8)
+
+    def bone_x(y: float) -> float:
+        t = (y - outer_y) / (spine_y - outer_y) if spine_y != outer_y else 1
+        return x0 + max(0.0, min(1.0, t)) * SLANT
+
+    # Bold labels are wider than body text: wrap them shorter, over at most two lines.
+    label_lines = _wrap(label, (col_w - 40) * CHAR_W / 8.0, 2)
+    out = [
+        f'<g class="fb-bone" data-category="{_e(key)}">',
+        f'<line x1="{x0:.1f}" y1="{outer_y:.1f}" x2="{end_x:.1f}" y2="{spine_y:.1f}" '
+        f'stroke="{BONE}" stroke-width="2.5"/>',
+        f'<rect x="{x0 - 6:.1f}" y="{label_y - LABEL_H / 2 + 4:.1f}" width="{col_w - 24}" '
+        f'height="{LABEL_H - 8}" rx="4" fill="#e8edf2" stroke="{BONE}"/>',
+    ]
+    for i, text in enumerate(label_lines):
+        dy = (i - (len(label_lines) - 1) / 2) * (LINE_H - 1)
+        out.append(
+            f'<text x="{x0 + 4:.1f}" y="{label_y + dy + 5:.1f}" font-weight="bold" '
+            f'font-size="13" fill="{INK}">{_e(text)}</text>'
+        )
+    if not lines:
+        y = spine_y - 14 if above else spine_y + 24 + LINE_H
+        out.append(
+            f'<text x="{bone_x(y) + TEXT_X:.1f}" y="{y:.1f}" fill="#5f6368" '
+            f'font-style="italic">No causes yet</text>'
+        )
+        out.append("</g>")
+        return out
+    # Stack from the outer end towards the spine, so the first cause sits by the label.
+    y = (label_y + LABEL_H / 2 + 10 + LINE_H) if above else (spine_y + 24 + LINE_H)
+    parent_row: dict[int, tuple[float, float]] = {}
+    for ln in lines:
+        ln.y = y
+        y += len(ln.text) * LINE_H + CAUSE_GAP
+    for ln in lines:
+        out.extend(_cause(ln, bone_x(ln.y - 4), parent_row, highlight))
+    out.append("</g>")
+    return out
+
+
+def _cause(
+    ln: _Line, bx: float, parent_row: dict[int, tuple[float, float]], highlight: int | None
+) -> list[str]:
+    n = ln.node
+    x = bx + TEXT_X + ln.depth * INDENT
+    fill = STATUS_FILL.get(n.status, INK)
+    word = STATUS_WORD.get(n.status, n.status)
+    out = [
+        f'<g class="fb-cause fb-cause--{_e(n.status)}" id="fb-cause-{n.id}" data-cause-id="{n.id}">'
+    ]
+    h = len(ln.text) * LINE_H
+    if n.id == highlight:
+        out.append(
+            f'<rect x="{x - 18:.1f}" y="{ln.y - LINE_H + 3:.1f}" '
+            f'width="{COL_W - TEXT_X - ln.depth * INDENT - 10:.1f}" height="{h + 2}" '
+            f'rx="3" fill="#fff3bf" stroke="#8a6d00" stroke-width="1.5"/>'
+        )
+    if ln.depth == 0:
+        out.append(
+            f'<line x1="{bx:.1f}" y1="{ln.y - 4:.1f}" x2="{x - 16:.1f}" '
+            f'y2="{ln.y - 4:.1f}" stroke="{BONE}" stroke-width="1.5"/>'
+        )
+    elif n.parent_id in parent_row:
+        px, py = parent_row[n.parent_id]
+        out.append(
+            f'<path d="M{px:.1f},{py:.1f} V{ln.y - 4:.1f} H{x - 16:.1f}" fill="none" '
+            f'stroke="#8b96a1" stroke-width="1"/>'
+        )
+    parent_row[n.id] = (x - 10, ln.y + 2)
+    out.append(
+        f'<text x="{x - 14:.1f}" y="{ln.y:.1f}" font-weight="bold" fill="{fill}">'
+        f"{STATUS_MARK.get(n.status, '?')}<title>{_e(word)}</title></text>"
+    )
+    tx = x
+    if n.conclusion in TAGS:
+        tag, colour = TAGS[n.conclusion]
+        tw = len(tag) * 8.2 + 6
+        out.append(
+            f'<rect x="{x:.1f}" y="{ln.y - 11:.1f}" width="{tw:.1f}" height="14" rx="2" '
+            f'fill="{colour}"/><text x="{x + 3:.1f}" y="{ln.y:.1f}" font-size="11" '
+            f'font-weight="bold" fill="#ffffff">{tag}</text>'
+        )
+        tx = x + tw + 5
+    weight = ' font-weight="bold"' if n.conclusion == "root" else ""
+    strike = ' text-decoration="line-through"' if n.status == "ruled-out" else ""
+    colour = "#5f6368" if n.status == "ruled-out" else INK
+    for i, text in enumerate(ln.text):
+        lx = tx if i == 0 else x
+        out.append(
+            f'<text x="{lx:.1f}" y="{ln.y + i * LINE_H:.1f}" fill="{colour}"{weight}'
+            f"{strike}>{_e(text)}</text>"
+        )
+    if n.evidence:
+        count = len(n.evidence)
+        out.append(
+            f"<title>{_e(n.text)} ({word}; {count} evidence link"
+            f"{'' if count == 1 else 's'})</title>"
+        )
+    else:
+        out.append(f"<title>{_e(n.text)} ({word}; no evidence linked)</title>")
+    out.append("</g>")
+    return out
+
+
+def _legend(x: float, y: float) -> str:
+    items = [
+        ("?", STATUS_FILL["hypothesis"], "hypothesis"),
+        ("✓", STATUS_FILL["supported"], "supported"),
+        ("✗", STATUS_FILL["ruled-out"], "ruled out (struck through)"),
+    ]
+    out = [
+        f'<g class="fb-legend" font-size="12"><text x="{x:.0f}" y="{y:.0f}" fill="{INK}">'
+        f"Key:</text>"
+    ]
+    cx = x + 36
+    for mark, fill, word in items:
+        out.append(
+            f'<text x="{cx:.0f}" y="{y:.0f}" font-weight="bold" fill="{fill}">{mark}</text>'
+            f'<text x="{cx + 14:.0f}" y="{y:.0f}" fill="{INK}">{word}</text>'
+        )
+        cx += 30 + len(word) * 6.6
+    for tag, colour in TAGS.values():
+        word = "root cause" if tag == "ROOT" else "contributory factor"
+        tw = len(tag) * 8.2 + 6
+        out.append(
+            f'<rect x="{cx:.0f}" y="{y - 11:.0f}" width="{tw:.0f}" height="14" rx="2" '
+            f'fill="{colour}"/><text x="{cx + 3:.0f}" y="{y:.0f}" font-size="11" '
+            f'font-weight="bold" fill="#ffffff">{tag}</text>'
+            f'<text x="{cx + tw + 5:.0f}" y="{y:.0f}" fill="{INK}">{word}</text>'
+        )
+        cx += tw + 20 + len(word) * 6.6
+    out.append("</g>")
+    return "".join(out)

@@ -1,0 +1,103 @@
+"""The fishbone picture: escaped, labelled, readable at 150 causes."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from rca.fishbone.frameworks import FRAMEWORKS
+from rca.fishbone.svg import render_fishbone
+from rca.fishbone.tree import CauseNode
+
+FRAMEWORK = FRAMEWORKS["care-default"]
+
+
+def node(
+    i: int,
+    text: str,
+    category: str = "staffing",
+    *,
+    status: str = "hypothesis",
+    conclusion: str | None = None,
+    children: list[CauseNode] | None = None,
+    depth: int = 0,
+    parent: int | None = None,
+) -> CauseNode:
+    return CauseNode(
+        id=i,
+        text=text,
+        category=category,
+        status=status,
+        conclusion=conclusion,
+        factor_code=None,
+        version=1,
+        depth=depth,
+        children=children or [],
+        parent_id=parent,
+    )
+
+
+def test_text_from_people_is_escaped():
+    evil = node(1, "<script>alert(1)</script> & </svg><svg onload=x>")
+    out = render_fishbone("Why </svg><script>", FRAMEWORK, [evil])
+    assert "<script>" not in out and "</svg><svg" not in out
+    assert "&lt;script&gt;" in out
+    ET.fromstring(out)  # noqa: S314  (our own output)  # still one well-formed SVG document
+    assert out.count("</svg>") == 1
+
+
+def test_it_is_labelled_scalable_and_says_status_in_text():
+    tree = [
+        node(
+            1,
+            "Unclear thresholds",
+            "guidance",
+            status="supported",
+            conclusion="root",
+            children=[node(2, "Guidance has no examples", "guidance", depth=1, parent=1)],
+        ),
+        node(3, "Carer forgot", "staffing", status="ruled-out"),
+    ]
+    out = render_fishbone("Why was escalation late?", FRAMEWORK, tree, highlight=2)
+    root = ET.fromstring(out)  # noqa: S314  (our own output)
+    assert root.get("role") == "img" and root.get("viewBox")
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}title").text == "Fishbone: Why was escalation late?"
+    desc = root.find(f"{ns}desc").text
+    assert (
+        "3 causes" in desc and "1 supported, 1 ruled out" in desc and "Unclear thresholds" in desc
+    )
+    assert ">ROOT<" in out  # root causes marked in text, not colour alone
+    assert "✓" in out and "✗" in out and "?" in out
+    assert 'text-decoration="line-through"' in out
+    assert 'id="fb-cause-2"' in out and "#fff3bf" in out  # the highlighted why
+    for c in FRAMEWORK.categories:
+        assert f'data-category="{c.key}"' in out
+
+
+def test_150_causes_stay_legible():
+    cats = [c.key for c in FRAMEWORK.categories]
+    tree, i = [], 0
+    for n in range(50):
+        i += 1
+        kids = []
+        for k in range(2):
+            i += 1
+            kids.append(
+                node(
+                    i,
+                    f"Why number {k} for cause {n}: a long explanation that must "
+                    "wrap over several lines to stay readable",
+                    cats[n % 9],
+                    depth=1,
+                    parent=i - k - 1,
+                )
+            )
+        tree.append(node(i - 2, f"Cause {n}", cats[n % 9], children=kids))
+    out = render_fishbone("Problem", FRAMEWORK, tree)
+    root = ET.fromstring(out)  # noqa: S314  (our own output)
+    assert out.count('class="fb-cause ') == 150
+    texts = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", out) if "Why number" in t]
+    assert texts and max(len(t) for t in texts) <= 40  # wrapped, never one endless line
+    assert int(root.get("width")) < 2000  # nine bones in five columns, not 150 columns
+    assert float(root.get("viewBox").split()[3]) > 1000  # grows down, keeps the type size

@@ -25,6 +25,7 @@ from rca.audit.recorder import acting_as
 from rca.db import db
 from rca.demo import data, stories
 from rca.demo.steps import HANDLERS, DemoContext, steps_for
+from rca.guidance.models import GuidanceOverride
 from rca.provider.models import PersonSupported, Service, StaffMember
 from rca.reviews import lifecycle, scope
 from rca.reviews.models import Review
@@ -221,7 +222,14 @@ def _apply(
     elif step.action == "depth":
         lifecycle.choose_depth(review, step.data["depth"], step.data["reason"])
     elif step.action == "stage":
-        lifecycle.move_to_stage(review, step.data["stage"])
+        # A stage step may carry {rule id: reason} for guidance it moved past; the overrides
+        # it records are dated the day of the step, like the rest of the trail.
+        lifecycle.move_to_stage(
+            review, step.data["stage"], overrides=step.data.get("overrides"), today=today
+        )
+        for made in session.new:
+            if isinstance(made, GuidanceOverride):
+                made.created_at = _utc(step.at)
     elif step.action == "terms":
         terms = dict(step.data)
         terms["lead_id"] = users[terms.pop("lead")].id

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from rca import access
 from rca.accounts.models import User
@@ -186,7 +186,9 @@ def choose_depth(review: Review, depth: Any, reason: Any) -> Review:
 
 
 def stage_blockers(review: Review, to_stage: str) -> list[str]:
-    """What stops the review moving forward to ``to_stage`` (empty when it may)."""
+    """What stops the review moving forward to ``to_stage`` whatever the reason (empty when it
+    may). Failing guidance rules are not here: a reason lifts them (``move_to_stage``), and the
+    stage-move form asks for one per rule (``rca.guidance.overrides.to_explain``)."""
     order = list(STAGES)
     blockers: list[str] = []
     if order.index(to_stage) > order.index("scope"):
@@ -194,7 +196,23 @@ def stage_blockers(review: Review, to_stage: str) -> list[str]:
     return blockers
 
 
-def move_to_stage(review: Review, to_stage: Any, version: Any = None) -> Review:
+def move_to_stage(
+    review: Review,
+    to_stage: Any,
+    version: Any = None,
+    overrides: Mapping[str, Any] | None = None,
+    today: date | None = None,
+) -> Review:
+    """Move the review on one stage (or back).
+
+    Besides the terms-of-reference blockers (which no reason lifts), every guidance rule that
+    gates the move and fails needs a reason in ``overrides`` (rule id, or the form's
+    ``override-<rule>`` field, to the reason); the reasons are recorded as guidance overrides in
+    the same transaction (``rca.guidance.overrides``).
+    """
+    from rca.db import today_london
+    from rca.guidance.overrides import require_reasons
+
     check_version(review, version)
     to_stage = str(to_stage or "")
     if to_stage not in STAGES:
@@ -204,5 +222,8 @@ def move_to_stage(review: Review, to_stage: Any, version: Any = None) -> Review:
         raise FieldErrors({"stage": "Stages move forward one at a time."})
     if blockers := stage_blockers(review, to_stage):
         raise FieldErrors({"stage": " ".join(blockers)})
+    session = object_session(review)
+    if session is not None:
+        require_reasons(session, review, to_stage, overrides, today or today_london())
     review.stage = to_stage
     return review

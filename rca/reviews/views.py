@@ -228,7 +228,12 @@ def move_stage(review_id: int):  # type: ignore[no-untyped-def]
         review,
         review.stage if review.stage in PANES else "history",
         lambda: lifecycle.move_to_stage(
-            review, request.form.get("stage"), request.form.get("version")
+            review,
+            request.form.get("stage"),
+            request.form.get("version"),
+            # A reason per failing guidance rule, in fields named override-<rule>.
+            overrides={k: v for k, v in request.form.items() if k.startswith("override-")},
+            today=today_london(),
         ),
         follow_stage=True,
     )

@@ -17,8 +17,25 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('guidance_override',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('rule', sa.String(length=64), nullable=False),
+    sa.Column('to_stage', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['review_id'], ['review.id'], name=op.f('fk_guidance_override_review_id_review'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_guidance_override_user_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guidance_override')),
+    sa.UniqueConstraint('review_id', 'rule', name=op.f('uq_guidance_override_review_id'))
+    )
+    with op.batch_alter_table('guidance_override', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guidance_override_review_id'), ['review_id'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('guidance_override', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guidance_override_review_id'))
+    op.drop_table('guidance_override')

@@ -89,6 +89,9 @@ class Jobs:
         self._lock = threading.Lock()
         self._last_write: dict[int, float] = {}
         self.import_evidence_job = self.huey.task(name="import_evidence_job")(self._run_import)
+        from rca.reports.jobs import register as register_report_job  # the draft render task
+
+        register_report_job(self)
 
     # --- running jobs -------------------------------------------------------------------------
     def _run_import(self, import_id: int, date_orders: dict[str, str] | None = None) -> str:

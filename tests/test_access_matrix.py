@@ -41,6 +41,9 @@ KNOWN_REVIEW_ENDPOINTS = {
     "reviews.move_stage",
     "api.get_review",
 }
+#: GET routes of a thing that exists only once made (an issued report, a rendered page image):
+#: at the user's own service they may answer 404 for it; another service's is 404 as for all.
+NEEDS_A_RESOURCE = {"api.get_report_pdf", "reports.page_image", "reports.issued_pdf"}
 #: A plausible body for any write: if a route forgot its access check, the change would go
 #: through, so "nothing written" means something.
 PLAUSIBLE_BODY = {
@@ -203,6 +206,8 @@ def test_own_services_review_answers_on_every_get_route(app, role, two_services,
     gets = [(rule, url) for rule, method, url in matrix(app, review_a) if method == "GET"]
     assert gets
     for rule, url in gets:
+        if rule.endpoint in NEEDS_A_RESOURCE:
+            continue
         if rule.rule.startswith("/api/"):
             response = _api_request(api, token, "GET", url)
             assert response.status_code == 200, (url, response.status_code)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
@@ -11,6 +14,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from rca.db import utcnow
 
 csrf = CSRFProtect()
+F = TypeVar("F", bound=Callable[..., Any])
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -20,6 +24,27 @@ CSP = (
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def background(view: F) -> F:
+    """Mark a view as a background poll (live changes, progress bars): it is checked for idle
+    expiry like any request, but does not count as activity, so a screen left open and polling
+    still signs out after the idle limit."""
+    view.background_poll = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_background(app: Flask) -> bool:
+    view = app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "background_poll", False))
+
+
+def _page_path(url: str) -> str | None:
+    """The path (and query) of the page htmx was on, to return to after signing in again."""
+    parts = urlsplit(url)
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def init_app(app: Flask) -> None:
@@ -41,11 +66,13 @@ def init_app(app: Flask) -> None:
             flash("You were signed out after a period of inactivity. Please sign in again.")
             if request.headers.get("HX-Request"):
                 resp = Response(status=204)
-                resp.headers["HX-Redirect"] = url_for("accounts.login")
+                back = _page_path(request.headers.get("HX-Current-URL", ""))
+                resp.headers["HX-Redirect"] = url_for("accounts.login", next=back)
                 return resp
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         session.permanent = True
-        session["last_seen"] = now
+        if not _is_background(app):
+            session["last_seen"] = now
         return None
 
     @app.after_request

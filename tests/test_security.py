@@ -216,3 +216,31 @@ def test_deactivating_a_user_ends_their_session(app, make_user, investigator, we
     # And they cannot sign back in.
     again = Browserless(app.test_client()).login("inv@example.org")
     assert again.status_code == 401
+
+
+def test_background_polls_do_not_keep_an_idle_session_alive(
+    app, make_service, make_user, make_review, web_as
+):
+    """A meeting screen polls every second; that is not the person using the workbench."""
+    service = make_service("OAK")
+    user = make_user("poller@example.org", "investigator", [service])
+    review_id = make_review(user, service)
+    web = web_as(user)
+    htmx = {"HX-Request": "true"}
+    almost = time.time() - (DEFAULTS["SESSION_IDLE_MINUTES"] - 1) * 60
+    with web.client.session_transaction() as session:
+        session["last_seen"] = almost
+
+    assert web.get(f"/reviews/{review_id}/live?since=x", headers=htmx).status_code in (200, 204)
+    with web.client.session_transaction() as session:
+        assert session["last_seen"] == almost, "a poll counted as activity"
+
+    with web.client.session_transaction() as session:
+        session["last_seen"] = time.time() - (DEFAULTS["SESSION_IDLE_MINUTES"] + 1) * 60
+    response = web.get(
+        f"/reviews/{review_id}/live?since=x",
+        headers={**htmx, "HX-Current-URL": f"http://localhost/reviews/{review_id}/meeting"},
+    )
+    assert response.status_code == 204
+    # Signed out, and sent back to the meeting screen after signing in again.
+    assert response.headers["HX-Redirect"] == f"/login?next=/reviews/{review_id}/meeting"

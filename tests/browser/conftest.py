@@ -78,6 +78,19 @@ def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def stop_polling(page: Page) -> None:
+    """Make a page go quiet: live and progress pollers removed, requests finished.
+
+    A poll still running while a test's database is emptied would hold a lock against it
+    (PostgreSQL), so every page goes quiet before teardown.
+    """
+    page.evaluate(
+        "document.querySelectorAll('[data-live-poller], [hx-trigger*=\"every\"]')"
+        ".forEach(e => e.remove())"
+    )
+    page.wait_for_load_state("networkidle")
+
+
 class UI:
     """A page plus the discipline: wait until settled, then check accessibility."""
 
@@ -167,6 +180,7 @@ class UI:
         assert not self.csp_errors, "Content-Security-Policy violations:\n" + "\n".join(
             self.csp_errors
         )
+        stop_polling(self.page)
 
 
 @pytest.fixture

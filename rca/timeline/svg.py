@@ -3,9 +3,15 @@ that the pane and the PDF report share.
 
 Layout, top to bottom: a time axis; the on-shift band (staff on shift per slice of the window,
 agency drawn hatched on top, uninducted agency outlined; the peak and agency share written in
-text); one swimlane per source; the delay brackets, each labelled in words ("breached: 3 of 1
-working days") so colour never carries the meaning alone. Concerns are diamonds, other events
-circles; key moments and missed opportunities are vertical rules with a text flag.
+text); one swimlane per source; the delay brackets (``svg_delays``), each labelled in words
+("breached: 3 of 1 working days") so colour never carries the meaning alone. Concerns are
+diamonds, other events circles; key moments and missed opportunities are vertical rules with a
+text flag.
+
+Nothing overlaps or runs off the picture, measured by an upper estimate of text width from its
+character count (no font metrics on the server): the lane-label column widens to its longest
+label (a very long one wraps to two lines), delay brackets are packed in rows, and a label that
+would pass the right edge is drawn to the left of its anchor instead.
 
 Readable at thousands of events: where more than ``CLUSTER_AT`` events of one lane fall within
 a few pixels, one labelled count stands for them and links to that day's window. Every string
@@ -22,16 +28,24 @@ from markupsafe import escape
 
 from rca.timeline.chronology import Event, Shift
 from rca.timeline.delays import Delay
+from rca.timeline.svg_delays import DELAY_ROW_H, draw_delays, pack_delays
 from rca.timeline.working_days import LONDON
 
 WIDTH = 1000
-GUTTER = 172
+#: The lane-label column: at least this wide, wider to fit the longest label on one line up to
+#: GUTTER_WRAP, beyond which a label wraps to two lines.
+GUTTER_MIN = 172
+GUTTER_WRAP = 232
 RIGHT = 12
 AXIS_H = 34
 BAND_H = 58
 LANE_H = 40
-DELAY_ROW_H = 20
-MAX_DELAY_ROWS = 8
+#: Estimated advance of a bold character as a share of the font size. DejaVu Sans Bold (the
+#: PDF's font and the widest we meet) averages 0.58-0.67 em on our labels; too high only costs
+#: room, too low lets labels collide.
+CHAR_EM = 0.68
+LABEL_PX = 12  # .tl-lane-label
+SMALL_PX = 11  # .tl-note, axis and marker text
 BUCKET_PX = 26
 CLUSTER_AT = 2
 BAND_SLICES = 168
@@ -70,13 +84,35 @@ def _e(value: object) -> str:
     return str(escape(value))
 
 
+def text_width(text: str, size: float, em: float = CHAR_EM) -> float:
+    """An upper estimate of the drawn width of ``text`` at ``size`` px (no font metrics here)."""
+    return len(text) * size * em
+
+
+def _wrap(label: str) -> list[str]:
+    """One line, or two split at the space nearest the middle when it is too wide for the column."""
+    if text_width(label, LABEL_PX) + 18 <= GUTTER_WRAP or " " not in label:
+        return [label]
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return [label[:cut], label[cut + 1 :]]
+
+
 def render_svg(p: Picture) -> str:
     span = max((p.end - p.start).total_seconds(), 1.0)
-    plot_w = WIDTH - GUTTER - RIGHT
+    lane_lines = {key: _wrap(label) for key, label in p.lanes}
+    # The column fits its widest text (lanes, the band's notes) so nothing reaches the plot.
+    fixed = [("On shift", LABEL_PX), ("agency without induction", SMALL_PX)]
+    widest = max(
+        [text_width(t, size) for t, size in fixed]
+        + [text_width(line, LABEL_PX) for lines in lane_lines.values() for line in lines]
+    )
+    gutter = max(GUTTER_MIN, int(8 + widest + 12))
+    plot_w = WIDTH - gutter - RIGHT
     t0 = p.start
 
     def x_of(at: datetime) -> float:
-        return GUTTER + max(0.0, min(1.0, (at - t0).total_seconds() / span)) * plot_w
+        return gutter + max(0.0, min(1.0, (at - t0).total_seconds() / span)) * plot_w
 
     lanes_top = AXIS_H + BAND_H + 8
     lane_y = {key: lanes_top + i * LANE_H for i, (key, _) in enumerate(p.lanes)}
@@ -84,9 +120,10 @@ def render_svg(p: Picture) -> str:
     delays = [
         d for d in p.delays if d.start.at < p.end and (d.answer is None or d.answer.at >= p.start)
     ]
-    delay_rows = _stack(delays, x_of)
-    rows_used = min(MAX_DELAY_ROWS, max((r for r, _ in delay_rows), default=-1) + 1)
-    height = delays_top + (22 + rows_used * DELAY_ROW_H if delays else 0) + 8
+    brackets, hidden = pack_delays(delays, x_of, gutter, WIDTH - RIGHT)
+    rows_used = max((b.row for b in brackets), default=-1) + 1
+    delays_h = max(36, 8 + rows_used * DELAY_ROW_H + (16 if hidden else 0)) if delays else 0
+    height = delays_top + delays_h + 8
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tl-svg" viewBox="0 0 {WIDTH} {height}"'
         f' width="{WIDTH}" height="{height}" role="group" aria-label="{_e(p.title)}">',
@@ -95,21 +132,25 @@ def render_svg(p: Picture) -> str:
         '<line x1="0" y1="0" x2="0" y2="5" stroke="#b35c0c" stroke-width="1.5"/></pattern></defs>',
     ]
     _axis(out, p, x_of, height)
-    _band(out, p, x_of)
-    for i, (key, label) in enumerate(p.lanes):
+    _band(out, p, gutter)
+    for i, (key, _) in enumerate(p.lanes):
         y = lane_y[key]
         shade = "#f7f9fb" if i % 2 else "#ffffff"
-        out.append(
-            f'<rect x="0" y="{y}" width="{WIDTH}" height="{LANE_H}" fill="{shade}"/>'
-            f'<text class="tl-lane-label" x="8" y="{y + LANE_H / 2 + 4:.0f}">{_e(label)}</text>'
-        )
+        out.append(f'<rect x="0" y="{y}" width="{WIDTH}" height="{LANE_H}" fill="{shade}"/>')
+        lines = lane_lines[key]
+        first = y + LANE_H / 2 + 4 - (7 if len(lines) > 1 else 0)
+        for n, line in enumerate(lines):
+            out.append(
+                f'<text class="tl-lane-label" x="8" y="{first + n * 14:.0f}">{_e(line)}</text>'
+            )
     out.append(
-        f'<line x1="{GUTTER}" y1="{AXIS_H}" x2="{GUTTER}" y2="{delays_top - 6}" stroke="#8a97a6"/>'
+        f'<line class="tl-gutter" x1="{gutter}" y1="{AXIS_H}" x2="{gutter}" y2="{delays_top - 6}"'
+        ' stroke="#8a97a6"/>'
     )
-    _events(out, p, x_of, lane_y)
+    _events(out, p, x_of, lane_y, gutter)
     _markers(out, p, x_of, lanes_top, delays_top - 10)
     if delays:
-        _delays(out, x_of, delay_rows, delays_top)
+        draw_delays(out, brackets, hidden, delays_top, gutter)
     out.append("</svg>")
     return "".join(out)
 
@@ -149,14 +190,15 @@ def _axis(out: list[str], p: Picture, x_of: Callable[[datetime], float], height:
     out.append('<g class="tl-axis">')
     for at in ticks:
         x = x_of(at)
-        out.append(
-            f'<line x1="{x:.1f}" y1="{AXIS_H - 6}" x2="{x:.1f}" y2="{height - 4}"/>'
-            f'<text x="{x + 3:.1f}" y="{AXIS_H - 12}">{at.strftime(fmt)}</text>'
-        )
+        text = at.strftime(fmt)
+        out.append(f'<line x1="{x:.1f}" y1="{AXIS_H - 6}" x2="{x:.1f}" y2="{height - 4}"/>')
+        # A tick at the very end keeps its rule but not a label that would run off the picture.
+        if x + 3 + text_width(text, SMALL_PX) <= WIDTH:
+            out.append(f'<text x="{x + 3:.1f}" y="{AXIS_H - 12}">{text}</text>')
     out.append("</g>")
 
 
-def _band(out: list[str], p: Picture, x_of: Callable[[datetime], float]) -> None:
+def _band(out: list[str], p: Picture, gutter: int) -> None:
     """Staff on shift per slice of the window: total, with the agency part hatched on top."""
     top = AXIS_H + 4
     out.append(
@@ -185,11 +227,11 @@ def _band(out: list[str], p: Picture, x_of: Callable[[datetime], float]) -> None
         counts.append((len(on), len(agency), bad))
     peak = max((c for c, _, _ in counts), default=0) or 1
     scale = (BAND_H - 10) / peak
-    w = (WIDTH - GUTTER - RIGHT) / BAND_SLICES
+    w = (WIDTH - gutter - RIGHT) / BAND_SLICES
     for i, (total, agency, bad) in enumerate(counts):
         if not total:
             continue
-        x = GUTTER + i * w
+        x = gutter + i * w
         h = total * scale
         y = top + BAND_H - 4 - h
         out.append(
@@ -216,20 +258,25 @@ def _events(
     p: Picture,
     x_of: Callable[[datetime], float],
     lane_y: dict[str, int],
+    gutter: int,
 ) -> None:
-    # Fixed columns of BUCKET_PX per lane: a busy column becomes one counted pill centred in
-    # it, so pills never overlap; a quiet one shows its events.
+    # Fixed columns of about BUCKET_PX per lane: a busy column becomes one counted pill centred
+    # in it, so pills never overlap; a quiet one shows its events.
     groups: dict[tuple[str, int], list[tuple[float, Event]]] = {}
+    # Whole columns tile the plot exactly, so the last pill needs no clamping onto its neighbour.
+    columns = max(1, int((WIDTH - gutter - RIGHT) // BUCKET_PX))
+    bucket = (WIDTH - gutter - RIGHT) / columns
     for e in p.events:
         if e.lane in lane_y:
             x = x_of(e.at)
-            groups.setdefault((e.lane, int((x - GUTTER) // BUCKET_PX)), []).append((x, e))
+            column = min(columns - 1, int((x - gutter) // bucket))
+            groups.setdefault((e.lane, column), []).append((x, e))
     out.append('<g class="tl-events">')
     for (lane, column), run in groups.items():
         y_mid = lane_y[lane] + LANE_H / 2
         group = [e for _, e in run]
         if len(group) > CLUSTER_AT and not any(e.id == p.selected for e in group):
-            cx = min(GUTTER + (column + 0.5) * BUCKET_PX, WIDTH - RIGHT - 11)
+            cx = gutter + (column + 0.5) * bucket
             _cluster(out, p, cx, y_mid, group)
             continue
         for n, (x, e) in enumerate(run):
@@ -286,60 +333,12 @@ def _markers(
         x = x_of(m.at)
         cls = "tl-key" if m.kind == "key-moment" else "tl-missed"
         word = "Key moment" if m.kind == "key-moment" else "Missed opportunity"
+        # Near the right edge the flag sits to the left of its rule instead of running off.
+        if x + 3 + text_width(word, SMALL_PX) <= WIDTH - RIGHT:
+            flag = f'<text x="{x + 3:.1f}" y="{top + 11}">{_e(word)}</text>'
+        else:
+            flag = f'<text x="{x - 3:.1f}" y="{top + 11}" text-anchor="end">{_e(word)}</text>'
         out.append(
             f'<g class="{cls}"><title>{_e(word)}: {_e(m.label)}</title>'
-            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}"/>'
-            f'<text x="{x + 3:.1f}" y="{top + 11}">{_e(word)}</text></g>'
-        )
-
-
-def _stack(delays: list[Delay], x_of: Callable[[datetime], float]) -> list[tuple[int, Delay]]:
-    """Give each bracket the first row where it does not overlap the one before it."""
-    ends: list[float] = []
-    placed = []
-    for d in delays:
-        x1 = x_of(d.start.at)
-        row = next((i for i, end in enumerate(ends) if end < x1 - 4), None)
-        if row is None:
-            row = len(ends)
-            ends.append(0.0)
-        x2 = x_of(d.answer.at) if d.answer else WIDTH - RIGHT
-        ends[row] = max(x2, x1 + 150)
-        placed.append((row, d))
-    return placed
-
-
-def _delays(
-    out: list[str],
-    x_of: Callable[[datetime], float],
-    rows: list[tuple[int, Delay]],
-    top: int,
-) -> None:
-    out.append(
-        f'<text class="tl-lane-label" x="8" y="{top + 14}">Delays against</text>'
-        f'<text class="tl-lane-label" x="8" y="{top + 30}">standards</text>'
-    )
-    hidden = 0
-    for row, d in rows:
-        if row >= MAX_DELAY_ROWS:
-            hidden += 1
-            continue
-        x1 = x_of(d.start.at)
-        x2 = x_of(d.answer.at) if d.answer else WIDTH - RIGHT
-        y = top + 14 + row * DELAY_ROW_H
-        state = "breached" if d.breached else "met"
-        if not d.answer:
-            state = "breached, no answer" if d.breached else "open, no answer yet"
-        words = f"{state}: {d.working_days} of {d.limit_working_days} working days"
-        cls = "tl-delay tl-delay--breach" if d.breached else "tl-delay tl-delay--met"
-        dash = ' stroke-dasharray="5 3"' if not d.answer else ""
-        out.append(
-            f'<g class="{cls}"><title>{_e(d.standard)}: {_e(words)}</title>'
-            f'<path d="M{x1:.1f} {y - 5}v5H{max(x2, x1 + 2):.1f}v-5"{dash}/>'
-            f'<text x="{x1 + 3:.1f}" y="{y + 12}">{_e(words)}</text></g>'
-        )
-    if hidden:
-        y = top + 14 + MAX_DELAY_ROWS * DELAY_ROW_H
-        out.append(
-            f'<text class="tl-note" x="{GUTTER}" y="{y}">{hidden} more delays: see the list</text>'
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}"/>{flag}</g>'
         )

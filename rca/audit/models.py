@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rca.db import UTCDateTime, db, utcnow
@@ -32,6 +32,11 @@ class Audited:
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
+    __table_args__ = (
+        # The change tokens (fishbone live view, timeline cache) read max(id) and count(*) of a
+        # review's entries: one index-only range at the review's end (migration 0009).
+        Index("ix_audit_entry_review_id_id", "review_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -41,7 +46,8 @@ class AuditEntry(db.Model):
     )
     #: How the change arrived: ``web``, ``api`` or ``cli``.
     channel: Mapped[str] = mapped_column(String(8), default="web")
-    review_id: Mapped[int | None] = mapped_column(index=True)
+    #: Indexed with ``id`` (``__table_args__``): History and the change tokens read by it.
+    review_id: Mapped[int | None]
     #: The table changed and the row's id.
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int | None]

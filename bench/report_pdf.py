@@ -2,7 +2,8 @@
 bare WeasyPrint laying out the same HTML with the same stylesheet, in the same run.
 
 Builds its own SQLite database in a temporary directory (nothing in ``instance/`` is touched).
-Every event is a concern, so the key-events table has 300 rows (about 11 pages). The project path
+Every event is a concern and a late response, so the report lists only the key events and the
+worst breaches (``KEY_EVENT_LIMIT``, ``DELAY_ROW_LIMIT``): about 34 pages. The project path
 is everything a draft render does: gather and pseudonymise the data, hash it, render the template
 and lay it out (no cache: every iteration renders). The baseline is ``HTML(string=...)
 .write_pdf(stylesheets=[CSS(string=...)])`` on the HTML the project produced (one

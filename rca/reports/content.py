@@ -31,8 +31,13 @@ from rca.timeline.svg import Marker, Picture, render_svg
 from rca.timeline.working_days import LONDON
 
 EXCERPT = 220
-#: At most this many rows in the key-events table; the full chronology is the evidence export.
-KEY_EVENT_LIMIT = 400
+#: At most this many rows in the key-events table: the moments a commissioner needs (marked
+#: moments first, then the worst late responses, then concerns); every event stays in the
+#: review's evidence, which is where the full chronology belongs.
+KEY_EVENT_LIMIT = 25
+#: At most this many delay rows: all of them when there are few, otherwise the breaches that
+#: overran most (the per-standard table above them counts every measurement).
+DELAY_ROW_LIMIT = 12
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,6 +81,11 @@ def gather(session: Session, review: Review, p: Pseudonymiser, meta: Meta) -> di
     }
     data["summary"] = summary(review, p, data)
     return data
+
+
+def _sentence(text: str | None) -> str:
+    text = (text or "").strip()
+    return text if not text or text[-1] in ".!?" else text + "."
 
 
 def cover(review: Review, p: Pseudonymiser, meta: Meta) -> dict[str, Any]:
@@ -127,7 +137,9 @@ def terms(review: Review, p: Pseudonymiser) -> dict[str, Any]:
         "baseline": p.text(review.baseline_issue, "Terms of reference: baseline"),
         "target": p.text(review.target_text, "Terms of reference: target"),
         "depth": review.depth_label,
-        "reasons": [p.text(r, "Triage reasons") for r in review.recommended_reasons or []],
+        "reasons": " ".join(
+            _sentence(p.text(r, "Triage reasons")) for r in review.recommended_reasons or []
+        ),
         "depth_override": p.text(review.depth_override_reason, "Depth override reason"),
         "trigger": review.trigger_label,
         "severity": review.severity_label,
@@ -156,8 +168,15 @@ def method(
     framework = sources.call("framework_for", session, review)
     meetings = analysis.meetings(session, review, p)
     return {
-        "framework": sources.field(framework, "label", default=None),
-        "framework_source": sources.field(framework, "source", default=None),
+        # The default framework's "(default)" and its source line are the screen's words for
+        # choosing one; on paper the framework's own name says it.
+        "framework": (sources.field(framework, "label", default=None) or "").removesuffix(
+            " (default)"
+        )
+        or None,
+        "framework_source": None
+        if sources.field(framework, "key", default=None) == "care-default"
+        else sources.field(framework, "source", default=None),
         "evidence": evidence,
         "evidence_total": sum(r["count"] for r in evidence),
         "standards": [{"name": s.name, "limit": s.limit_working_days} for s in timeline.standards]
@@ -206,7 +225,12 @@ def chronology(
             text = p.text(n.text, f"{n.kind_label} note")
             annotations.setdefault(n.evidence_id, []).append((n.kind_label, text))
             markers.append(Marker(by_id[n.evidence_id].at, n.kind, text[:80]))
-    delayed = {d.start.id for d in timeline.delays if d.breached}
+    # How far past its standard each late response ran, by the event that started the clock.
+    overrun: dict[int, int] = {}
+    for d in timeline.delays:
+        if d.breached:
+            over = d.working_days - d.limit_working_days
+            overrun[d.start.id] = max(over, overrun.get(d.start.id, over))
     svg = None
     if events:
         start = datetime.combine(c.start, datetime.min.time(), LONDON)
@@ -230,34 +254,40 @@ def chronology(
                 title=f"Timeline of {review.reference}",
             )
         )
-    key = []
+    candidates = []
     for e in events:
-        why = [kind for kind, _ in annotations.get(e.id, [])]
+        marked = [kind for kind, _ in annotations.get(e.id, [])]
+        why = list(marked)
+        if e.id in overrun:
+            why.append("Late response")
         if e.concern:
             why.append("Concern")
-        if e.id in delayed:
-            why.append("Delay")
-        if not why:
-            continue
-        key.append(
-            {
-                "at": uk_datetime(e.at),
-                "why": ", ".join(dict.fromkeys(why)),
-                "kind": kind_label(e.kind),
-                "staff": e.staff or "",
-                "person": e.person_label or "",
-                "text": excerpt(e.text),
-                "notes": [text for _, text in annotations.get(e.id, [])],
-                "source": _source(e),
-            }
-        )
+        if why:
+            rank = (bool(marked), e.id in overrun, overrun.get(e.id, 0))
+            candidates.append((rank, e, why))
+    chosen = sorted(candidates, key=lambda c: c[0], reverse=True)[:KEY_EVENT_LIMIT]
+    chosen.sort(key=lambda c: (c[1].at, c[1].id))
+    key = [
+        {
+            "at": uk_datetime(e.at),
+            "why": ", ".join(dict.fromkeys(why)),
+            "kind": kind_label(e.kind),
+            "staff": e.staff or "",
+            "person": e.person_label or "",
+            "text": excerpt(e.text),
+            "notes": [text for _, text in annotations.get(e.id, [])],
+            "source": _source(e),
+        }
+        for _, e, why in chosen
+    ]
     return {
         "svg": svg,
         "period": f"{uk_date(c.start)} to {uk_date(c.end)}",
         "event_count": len(events),
         "lanes": Counter(e.lane for e in events).most_common(),
-        "key_events": key[:KEY_EVENT_LIMIT],
-        "key_more": max(0, len(key) - KEY_EVENT_LIMIT),
+        "key_events": key,
+        "key_total": len(candidates),
+        "key_more": len(candidates) - len(key),
     }
 
 
@@ -269,9 +299,29 @@ def _delay_as_reported(d: Any, by_id: dict[int, Event]) -> Any:
     )
 
 
-def delays(p: Pseudonymiser, timeline: assembly.Timeline) -> list[dict[str, Any]]:
-    rows = []
+def delays(p: Pseudonymiser, timeline: assembly.Timeline) -> dict[str, Any]:
+    """Each standard's record (measured, met, breached, longest), then the responses themselves:
+    every one when there are few, otherwise the breaches that overran most."""
+    standards: dict[str, dict[str, Any]] = {}
     for d in timeline.delays:
+        s = standards.setdefault(
+            d.standard,
+            {"standard": d.standard, "limit": d.limit_working_days, "measured": 0,
+             "breached": 0, "longest": 0},
+        )  # fmt: skip
+        s["measured"] += 1
+        s["breached"] += int(d.breached)
+        s["longest"] = max(s["longest"], d.working_days)
+    shown = list(timeline.delays)
+    if len(shown) > DELAY_ROW_LIMIT:
+        shown = sorted(
+            (d for d in shown if d.breached),
+            key=lambda d: d.working_days - d.limit_working_days,
+            reverse=True,
+        )[:DELAY_ROW_LIMIT]
+        shown.sort(key=lambda d: (d.start.at, d.start.id))
+    rows = []
+    for d in shown:
         rows.append(
             {
                 "standard": d.standard,
@@ -287,23 +337,46 @@ def delays(p: Pseudonymiser, timeline: assembly.Timeline) -> list[dict[str, Any]
                 "deadline": uk_date(d.deadline),
             }
         )
-    return rows
+    return {
+        "standards": list(standards.values()),
+        "rows": rows,
+        "total": len(timeline.delays),
+        "breached": sum(1 for d in timeline.delays if d.breached),
+        "all_shown": len(rows) == len(timeline.delays),
+    }
+
+
+#: The summary names at most this many actions; the action plan holds them all.
+SUMMARY_ACTIONS = 8
 
 
 def summary(review: Review, p: Pseudonymiser, data: dict[str, Any]) -> dict[str, Any]:
-    """The page a commissioner reads first: the question, what was found, what will change."""
-    breached = [d for d in data["delays"] if d["breached"]]
+    """The page a commissioner reads first, in plain words: what happened, what the review
+    found, what is changing (each action with its owner and date)."""
     actions = data["actions"]["rows"]
+    cover = data["cover"]
+    happened = f"{cover['trigger']} on {cover['occurred_on']} ({cover['severity'].lower()})"
+    if review.people_affected and review.people_affected > 1:
+        happened += f", affecting {review.people_affected} people"
     return {
+        "happened": happened,
+        "title": cover["title"],
+        "question": data["terms"]["question"],
         "problem": data["fishbone"].get("problem") or data["terms"]["question"] or review.title,
         "target": data["terms"]["target"],
         "events": data["chronology"]["event_count"],
         "evidence": data["method"]["evidence_total"],
         "root_causes": [c["text"] for c in data["conclusions"]["root"]],
+        "contributory_causes": [c["text"] for c in data["conclusions"]["contributory"]],
         "contributory": len(data["conclusions"]["contributory"]),
-        "delays_breached": len(breached),
-        "delays_total": len(data["delays"]),
+        "delays_breached": data["delays"]["breached"],
+        "delays_total": data["delays"]["total"],
         "actions": len(actions),
         "actions_done": sum(1 for a in actions if a["status"] == "Done"),
         "owners": sorted({a["owner"] for a in actions if a["owner"]}),
+        "changes": [
+            {"text": a["text"], "owner": a["owner"], "due": a["due"], "status": a["status"]}
+            for a in actions[:SUMMARY_ACTIONS]
+        ],
+        "changes_more": max(0, len(actions) - SUMMARY_ACTIONS),
     }

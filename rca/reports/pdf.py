@@ -65,6 +65,11 @@ def svg_data_uri(svg: str) -> Markup:
     return Markup(f"data:image/svg+xml;base64,{encoded}")  # noqa: S704 (base64 text only)
 
 
+def working_days(n: int) -> str:
+    """A count with its unit, as the report writes it: "1 working day", "6 working days"."""
+    return f"{n} working day" if n == 1 else f"{n} working days"
+
+
 _WATERMARK = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 420">'
     '<text x="300" y="250" text-anchor="middle" transform="rotate(-30 300 210)"'

@@ -22,6 +22,7 @@ from rca.validation import FieldErrors
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 bp.add_app_template_filter(pdf.svg_data_uri, "svg_data_uri")
+bp.add_app_template_filter(pdf.working_days, "working_days")
 #: Largest PDF the verify form accepts.
 VERIFY_MAX_BYTES = 60 * 1024 * 1024
 

@@ -132,3 +132,32 @@ def test_the_history_pane_shows_the_trail(app, demo, web):
     assert page.status_code == 200
     assert "No changes recorded yet" not in page.text
     assert "Daniel Okafor" in page.text
+
+
+def test_with_evidence_imports_every_reviews_exports_once(app):
+    """scripts/run loads the demo with its evidence, so a newcomer's timelines have events."""
+    from rca.demo.exports import demo_exports
+    from rca.evidence.models import EvidenceImport, EvidenceRow
+    from rca.timeline import assembly
+
+    output = run_demo(app, "--with-evidence")
+    assert "evidence rows from the demo exports" in output
+    with app.app_context():
+        per_review = dict(
+            db.session.execute(
+                select(Review.reference, func.count(EvidenceRow.id))
+                .join(EvidenceRow, EvidenceRow.review_id == Review.id)
+                .where(EvidenceRow.import_id.is_not(None))
+                .group_by(Review.reference)
+            ).all()
+        )
+        assert set(per_review) == set(demo_exports(2026)), per_review
+        files = sum(len(f) for f in demo_exports(2026).values())
+        assert db.session.scalar(select(func.count(EvidenceImport.id))) == files
+        review = db.session.scalars(select(Review).where(Review.reference == "RCA-2026-0003")).one()
+        assert len(assembly.build(db.session, review).chronology.events) > 100
+        before = counts()
+    # Idempotent like every set-up step: a second run changes nothing.
+    assert "already holds data" in run_demo(app, "--with-evidence")
+    with app.app_context():
+        assert counts() == before

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from rca.accounts.models import ROLES
 from rca.db import db, today_london
 from rca.demo import data, loader
+from rca.demo.evidence import import_demo_evidence
 from rca.reviews.models import DEPTHS, STAGES
 
 
@@ -19,8 +20,14 @@ from rca.reviews.models import DEPTHS, STAGES
     help="Delete everything first, then load. Refused unless the database holds only demo data.",
 )
 @click.option("--yes", is_flag=True, help="Do not ask before --reset deletes data.")
+@click.option(
+    "--with-evidence",
+    is_flag=True,
+    help="Also import every demo review's generated export files (as demo-exports writes them), "
+    "so timelines and reports have evidence.",
+)
 @with_appcontext
-def demo_command(reset: bool, yes: bool) -> None:
+def demo_command(reset: bool, yes: bool, with_evidence: bool) -> None:
     """Load a realistic demo provider: 3 services, staff, users for every role and 8 reviews.
 
     Does nothing (and says so) when the database already holds data, so it is safe to run on
@@ -60,6 +67,13 @@ def demo_command(reset: bool, yes: bool) -> None:
     for r in reviews:
         depth = DEPTHS[r.depth] + (" (override)" if r.overridden else "")
         click.echo(f"  {r.reference}  {r.service}  {STAGES[r.stage]:<10}  {depth:<34}  {r.title}")
+    if with_evidence:
+        imported = import_demo_evidence(session)
+        click.echo("")
+        click.echo(
+            f"Imported {sum(imported.values())} evidence rows from the demo exports into "
+            f"{len(imported)} reviews (bad and repeated rows on purpose: see Needs attention)."
+        )
     _print_sign_in()
 
 

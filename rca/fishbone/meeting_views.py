@@ -85,7 +85,8 @@ def _fishbone_svg(problem: str, framework: Any, tree: Any) -> Markup | None:
     except ImportError:  # the fishbone picture is another area's; the outline still works
         return None
     # render_fishbone escapes every string from people itself (see its tests).
-    return Markup(render_fishbone(problem, framework, tree))  # noqa: S704
+    # The compact layout: the picture shares the projector with the timeline (~900 px each).
+    return Markup(render_fishbone(problem, framework, tree, layout="compact"))  # noqa: S704
 
 
 def _timeline_svg(review: Review) -> Markup | None:
@@ -167,7 +168,8 @@ def poll(review_id: int):  # type: ignore[no-untyped-def]
     if request.args.get("since") == token:
         return "", 204
     body = render("fishbone/_live.html", "live", review=review, live_token=token)
-    return body, 200, {"HX-Trigger": "rca:changed"}
+    # X-Live-Token lets meeting.js skip reloading a part that already shows this state.
+    return body, 200, {"HX-Trigger": "rca:changed", "X-Live-Token": token}
 
 
 # --- the meeting record ---------------------------------------------------------------------------

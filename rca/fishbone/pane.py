@@ -37,8 +37,10 @@ class LazySvg:
         self.highlight = highlight
 
     def __html__(self) -> str:
-        # render_fishbone escapes every string from people itself (see its tests).
-        return render_fishbone(*self.args, highlight=self.highlight)
+        # render_fishbone escapes every string from people itself (see its tests). Compact: the
+        # whole picture fits a laptop's ~980 px column without scrolling sideways (the PDF and
+        # "Open the picture full size" keep the wide default).
+        return render_fishbone(*self.args, highlight=self.highlight, layout="compact")
 
     def __str__(self) -> str:
         return self.__html__()

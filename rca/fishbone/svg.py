@@ -7,6 +7,11 @@ with its category label at the outer end. A bone's causes are stacked text lines
 whys indented under their cause and joined to it by a thin branch line, long text wrapped, so
 150 causes stay legible (the viewBox lets the picture scale to its box).
 
+``layout="compact"`` (meeting mode, where the picture shares a 1920 px projector with the
+timeline) draws at most three columns of bones per band and stacks the bands, each band's spine
+joining the head, in narrower columns of larger type: about 980 px wide, so the text stays at
+12 px or more at 900 px. The default (the pane and the PDF) is one band of every bone.
+
 Colour never carries meaning alone: each cause line starts with a status mark in text
 ("?" hypothesis, "✓" supported, "✗" ruled out, the ruled-out text also struck through and
 grey) and root causes carry a "ROOT" tag and bold text, contributory factors a "CF" tag.
@@ -16,6 +21,7 @@ Every string that came from a person is escaped with markupsafe.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from markupsafe import escape
 
@@ -37,6 +43,31 @@ TEXT_X = 22  # from the bone to the start of a cause's text
 MAX_LINES = 4  # per cause; the outline shows the whole text
 HEAD_LINES = 9
 
+
+@dataclass(frozen=True)
+class _Layout:
+    col_w: float  # one bone's column
+    empty_col_w: float  # a column whose bones have no causes yet
+    head_w: float
+    font: float
+    line_h: float
+    char_w: float  # average glyph width at ``font``, for wrapping
+    label_font: float
+    tag_font: float
+    legend_font: float
+    max_lines: int
+    band_cols: int | None  # columns per band (None: every bone in one band)
+    head_char_w: float  # the problem statement is bold: wider glyphs
+
+
+LAYOUTS = {
+    "default": _Layout(
+        COL_W, EMPTY_COL_W, HEAD_W, FONT, LINE_H, CHAR_W, 13, 11, 12, MAX_LINES, None, CHAR_W
+    ),
+    # 16 px + 3 x 250 + 190 + 16 = 972 wide; 15 px type renders at 13.9 px in a 900 px box.
+    "compact": _Layout(250, 250, 190, 15, 19, 7.95, 15, 13.5, 13.5, 5, 3, 9.3),
+}
+
 STATUS_MARK = {"hypothesis": "?", "supported": "✓", "ruled-out": "✗"}
 STATUS_WORD = {"hypothesis": "hypothesis", "supported": "supported", "ruled-out": "ruled out"}
 STATUS_FILL = {"hypothesis": "#8a4b00", "supported": "#1a6634", "ruled-out": "#5f6368"}
@@ -57,9 +88,9 @@ class _Line:
     y: float = 0.0  # baseline of the first text line
 
 
-def _wrap(text: str, width_px: float, max_lines: int) -> list[str]:
+def _wrap(text: str, width_px: float, max_lines: int, char_w: float = CHAR_W) -> list[str]:
     """Greedy word wrap (textwrap is ten times slower and 150 causes wrap on every change)."""
-    chars = max(12, int(width_px / CHAR_W))
+    chars = max(12, int(width_px / char_w))
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -84,50 +115,61 @@ def _wrap(text: str, width_px: float, max_lines: int) -> list[str]:
     return lines
 
 
-def _lines(roots: list[CauseNode]) -> list[_Line]:
+def _lines(roots: list[CauseNode], lay: _Layout) -> list[_Line]:
     out: list[_Line] = []
     stack = [(n, 0) for n in reversed(roots)]
     while stack:
         node, depth = stack.pop()
-        tag = 36 if node.conclusion in TAGS else 0
-        room = COL_W - TEXT_X - SLANT - 14 - depth * INDENT - tag
-        out.append(_Line(node, depth, _wrap(node.text, room, MAX_LINES)))
+        tag = 36 * lay.tag_font / 11 if node.conclusion in TAGS else 0
+        room = lay.col_w - TEXT_X - SLANT - 14 - depth * INDENT - tag
+        out.append(_Line(node, depth, _wrap(node.text, room, lay.max_lines, lay.char_w)))
         stack.extend((c, depth + 1) for c in reversed(node.children))
     return out
 
 
-def _block_height(lines: list[_Line]) -> float:
+def _block_height(lines: list[_Line], lay: _Layout) -> float:
     if not lines:
-        return LINE_H + CAUSE_GAP
-    return sum(len(ln.text) * LINE_H + CAUSE_GAP for ln in lines)
+        return lay.line_h + CAUSE_GAP
+    return sum(len(ln.text) * lay.line_h + CAUSE_GAP for ln in lines)
 
 
 def render_fishbone(
-    problem: str, framework: Framework, tree: list[CauseNode], *, highlight: int | None = None
+    problem: str,
+    framework: Framework,
+    tree: list[CauseNode],
+    *,
+    highlight: int | None = None,
+    layout: Literal["default", "compact"] = "default",
 ) -> str:
-    """The fishbone picture: ``tree`` (roots with their whys) on ``framework``'s bones."""
+    """The fishbone picture: ``tree`` (roots with their whys) on ``framework``'s bones.
+
+    ``layout="compact"`` stacks bands of at most three columns of bones, for a narrow box.
+    """
+    lay = LAYOUTS[layout]
     bones = [(c.key, c.label) for c in framework.categories]
     known = {k for k, _ in bones}
     bones += sorted({(n.category, n.category) for n in tree if n.category not in known})
     roots = {k: [n for n in tree if n.category == k] for k, _ in bones}
-    lines = {k: _lines(roots[k]) for k, _ in bones}
-    top, bottom = bones[0::2], bones[1::2]
-    cols = max(len(top), len(bottom), 1)
-    top_h = max((_block_height(lines[k]) for k, _ in top), default=LINE_H)
-    bottom_h = max((_block_height(lines[k]) for k, _ in bottom), default=LINE_H)
-    head_lines = _wrap(problem or "Problem statement not set", HEAD_W - 24, HEAD_LINES)
-    head_h = len(head_lines) * (LINE_H + 2) + 24
-    spine_y = MARGIN + LABEL_H + top_h + 24
-    height = spine_y + 24 + bottom_h + LABEL_H + MARGIN + 28  # 28: the legend
-    # Columns with causes get the full width; empty ones only what their labels need, so a
-    # young fishbone stays large on screen.
-    col_w = [
-        COL_W if any(lines[k] for k, _ in (top[i : i + 1] + bottom[i : i + 1])) else EMPTY_COL_W
-        for i in range(cols)
+    lines = {k: _lines(roots[k], lay) for k, _ in bones}
+    per_band = 2 * lay.band_cols if lay.band_cols else max(len(bones), 1)
+    bands = [
+        _Band(bones[i : i + per_band], lines, lay) for i in range(0, max(len(bones), 1), per_band)
     ]
-    col_x = [MARGIN + sum(col_w[:i]) for i in range(cols)]
-    width = MARGIN + sum(col_w) + HEAD_W + MARGIN
-    head_x = MARGIN + sum(col_w)
+    head_lines = _wrap(
+        problem or "Problem statement not set", lay.head_w - 24, HEAD_LINES, lay.head_char_w
+    )
+    head_h = len(head_lines) * (lay.line_h + 2) + 24
+    y = MARGIN
+    for band in bands:
+        band.place(y)
+        y = band.bottom + 2 * MARGIN
+    legend_h = 28 * lay.legend_font / 12
+    height = bands[-1].bottom + MARGIN + legend_h
+    head_x = MARGIN + max(sum(b.col_w) for b in bands)
+    width = head_x + lay.head_w + MARGIN
+    # One band: the head sits on its spine. Several: their spines meet at the head's edge.
+    first, last = bands[0].spine_y, bands[-1].spine_y
+    head_y = (first + last) / 2
 
     nodes = [ln.node for k in lines for ln in lines[k]]
     supported = sum(1 for n in nodes if n.status == "supported")
@@ -145,45 +187,82 @@ def render_fishbone(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="fishbone" role="img" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
         f'aria-labelledby="fb-title fb-desc" font-family="DejaVu Sans, Arial, sans-serif" '
-        f'font-size="{FONT}">',
+        f'font-size="{lay.font:g}">',
         f'<title id="fb-title">{_e(title)}</title>',
         f'<desc id="fb-desc">{_e(desc)}</desc>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
-        f'<line class="fb-spine" x1="{MARGIN}" y1="{spine_y:.1f}" x2="{head_x:.0f}" '
-        f'y2="{spine_y:.1f}" stroke="{BONE}" stroke-width="4"/>',
-        f'<polygon points="{head_x - 14:.0f},{spine_y - 9:.1f} {head_x:.0f},{spine_y:.1f} '
-        f'{head_x - 14:.0f},{spine_y + 9:.1f}" fill="{BONE}"/>',
     ]
-    hy = spine_y - head_h / 2
+    for band in bands:
+        out.append(
+            f'<line class="fb-spine" x1="{MARGIN}" y1="{band.spine_y:.1f}" x2="{head_x:.0f}" '
+            f'y2="{band.spine_y:.1f}" stroke="{BONE}" stroke-width="4"/>'
+        )
+    if len(bands) > 1:
+        out.append(
+            f'<line class="fb-spine" x1="{head_x:.0f}" y1="{first - 2:.1f}" x2="{head_x:.0f}" '
+            f'y2="{last + 2:.1f}" stroke="{BONE}" stroke-width="4"/>'
+        )
     out.append(
-        f'<g class="fb-head"><rect x="{head_x + 4:.0f}" y="{hy:.1f}" width="{HEAD_W - 8}" '
+        f'<polygon points="{head_x - 14:.0f},{head_y - 9:.1f} {head_x:.0f},{head_y:.1f} '
+        f'{head_x - 14:.0f},{head_y + 9:.1f}" fill="{BONE}"/>'
+    )
+    hy = head_y - head_h / 2
+    out.append(
+        f'<g class="fb-head"><rect x="{head_x + 4:.0f}" y="{hy:.1f}" width="{lay.head_w - 8:g}" '
         f'height="{head_h:.0f}" rx="6" fill="#f3f6f9" stroke="{INK}" stroke-width="2"/>'
     )
     for i, text in enumerate(head_lines):
         out.append(
-            f'<text x="{head_x + 16:.0f}" y="{hy + 22 + i * (LINE_H + 2):.1f}" font-weight="bold" '
-            f'fill="{INK}">{_e(text)}</text>'
+            f'<text x="{head_x + 16:.0f}" y="{hy + 22 + i * (lay.line_h + 2):.1f}" '
+            f'font-weight="bold" fill="{INK}">{_e(text)}</text>'
         )
     out.append("</g>")
-    for row, group in (("top", top), ("bottom", bottom)):
-        for col, (key, label) in enumerate(group):
-            x0 = col_x[col] + 8
-            out.extend(
-                _bone(
-                    key,
-                    label,
-                    lines[key],
-                    col_w[col],
-                    x0,
-                    spine_y,
-                    top_h if row == "top" else bottom_h,
-                    row == "top",
-                    highlight,
+    for band in bands:
+        for row, group in (("top", band.top), ("bottom", band.bottom_bones)):
+            for col, (key, label) in enumerate(group):
+                x0 = band.col_x[col] + 8
+                out.extend(
+                    _bone(
+                        key,
+                        label,
+                        lines[key],
+                        band.col_w[col],
+                        x0,
+                        band.spine_y,
+                        band.top_h if row == "top" else band.bottom_h,
+                        row == "top",
+                        highlight,
+                        lay,
+                    )
                 )
-            )
-    out.append(_legend(MARGIN, height - MARGIN - 6))
+    out.append(_legend(MARGIN, height - MARGIN - 6, lay))
     out.append("</svg>")
     return "".join(out)
+
+
+class _Band:
+    """One row of bones (top and bottom of one spine): the default picture has one."""
+
+    def __init__(self, bones: list[tuple[str, str]], lines: dict[str, list[_Line]], lay: _Layout):
+        self.top, self.bottom_bones = bones[0::2], bones[1::2]
+        cols = max(len(self.top), len(self.bottom_bones), 1)
+        self.top_h = max((_block_height(lines[k], lay) for k, _ in self.top), default=lay.line_h)
+        self.bottom_h = max(
+            (_block_height(lines[k], lay) for k, _ in self.bottom_bones), default=lay.line_h
+        )
+        # Columns with causes get the full width; empty ones only what their labels need, so
+        # a young fishbone stays large on screen.
+        pairs = [self.top[i : i + 1] + self.bottom_bones[i : i + 1] for i in range(cols)]
+        self.col_w = [
+            lay.col_w if any(lines[k] for k, _ in pair) else lay.empty_col_w for pair in pairs
+        ]
+        self.col_x = [MARGIN + sum(self.col_w[:i]) for i in range(cols)]
+        self.spine_y = 0.0
+        self.bottom = 0.0
+
+    def place(self, y: float) -> None:
+        self.spine_y = y + LABEL_H + self.top_h + 24
+        self.bottom = self.spine_y + 24 + self.bottom_h + LABEL_H
 
 
 def _bone(
@@ -196,6 +275,7 @@ def _bone(
     block_h: float,
     above: bool,
     highlight: int | None,
+    lay: _Layout,
 ) -> list[str]:
     """One bone: its label at the outer end, the slanted line, its causes stacked beside it."""
     sign = -1 if above else 1
@@ -209,7 +289,9 @@ def _bone(
         return x0 + max(0.0, min(1.0, t)) * SLANT
 
     # Bold labels are wider than body text: wrap them shorter, over at most two lines.
-    label_lines = _wrap(label, (col_w - 40) * CHAR_W / 8.0, 2)
+    label_lines = _wrap(
+        label, (col_w - 40) * lay.char_w / (8.0 * lay.label_font / 13), 2, lay.char_w
+    )
     out = [
         f'<g class="fb-bone" data-category="{_e(key)}">',
         f'<line x1="{x0:.1f}" y1="{outer_y:.1f}" x2="{end_x:.1f}" y2="{spine_y:.1f}" '
@@ -221,10 +303,10 @@ def _bone(
         dy = (i - (len(label_lines) - 1) / 2) * (LINE_H - 1)
         out.append(
             f'<text x="{x0 + 4:.1f}" y="{label_y + dy + 5:.1f}" font-weight="bold" '
-            f'font-size="13" fill="{INK}">{_e(text)}</text>'
+            f'font-size="{lay.label_font:g}" fill="{INK}">{_e(text)}</text>'
         )
     if not lines:
-        y = spine_y - 14 if above else spine_y + 24 + LINE_H
+        y = spine_y - 14 if above else spine_y + 24 + lay.line_h
         out.append(
             f'<text x="{bone_x(y) + TEXT_X:.1f}" y="{y:.1f}" fill="#5f6368" '
             f'font-style="italic">No causes yet</text>'
@@ -232,19 +314,23 @@ def _bone(
         out.append("</g>")
         return out
     # Stack from the outer end towards the spine, so the first cause sits by the label.
-    y = (label_y + LABEL_H / 2 + 10 + LINE_H) if above else (spine_y + 24 + LINE_H)
+    y = (label_y + LABEL_H / 2 + 10 + lay.line_h) if above else (spine_y + 24 + lay.line_h)
     parent_row: dict[int, tuple[float, float]] = {}
     for ln in lines:
         ln.y = y
-        y += len(ln.text) * LINE_H + CAUSE_GAP
+        y += len(ln.text) * lay.line_h + CAUSE_GAP
     for ln in lines:
-        out.extend(_cause(ln, bone_x(ln.y - 4), parent_row, highlight))
+        out.extend(_cause(ln, bone_x(ln.y - 4), parent_row, highlight, lay))
     out.append("</g>")
     return out
 
 
 def _cause(
-    ln: _Line, bx: float, parent_row: dict[int, tuple[float, float]], highlight: int | None
+    ln: _Line,
+    bx: float,
+    parent_row: dict[int, tuple[float, float]],
+    highlight: int | None,
+    lay: _Layout,
 ) -> list[str]:
     n = ln.node
     x = bx + TEXT_X + ln.depth * INDENT
@@ -253,11 +339,11 @@ def _cause(
     out = [
         f'<g class="fb-cause fb-cause--{_e(n.status)}" id="fb-cause-{n.id}" data-cause-id="{n.id}">'
     ]
-    h = len(ln.text) * LINE_H
+    h = len(ln.text) * lay.line_h
     if n.id == highlight:
         out.append(
-            f'<rect x="{x - 18:.1f}" y="{ln.y - LINE_H + 3:.1f}" '
-            f'width="{COL_W - TEXT_X - ln.depth * INDENT - 10:.1f}" height="{h + 2}" '
+            f'<rect x="{x - 18:.1f}" y="{ln.y - lay.line_h + 3:.1f}" '
+            f'width="{lay.col_w - TEXT_X - ln.depth * INDENT - 10:.1f}" height="{h + 2:g}" '
             f'rx="3" fill="#fff3bf" stroke="#8a6d00" stroke-width="1.5"/>'
         )
     if ln.depth == 0:
@@ -279,11 +365,12 @@ def _cause(
     tx = x
     if n.conclusion in TAGS:
         tag, colour = TAGS[n.conclusion]
-        tw = len(tag) * 8.2 + 6
+        k = lay.tag_font / 11
+        tw = len(tag) * 8.2 * k + 6
         out.append(
-            f'<rect x="{x:.1f}" y="{ln.y - 11:.1f}" width="{tw:.1f}" height="14" rx="2" '
-            f'fill="{colour}"/><text x="{x + 3:.1f}" y="{ln.y:.1f}" font-size="11" '
-            f'font-weight="bold" fill="#ffffff">{tag}</text>'
+            f'<rect x="{x:.1f}" y="{ln.y - 11 * k:.1f}" width="{tw:.1f}" height="{14 * k:.0f}" '
+            f'rx="2" fill="{colour}"/><text x="{x + 3:.1f}" y="{ln.y:.1f}" '
+            f'font-size="{lay.tag_font:g}" font-weight="bold" fill="#ffffff">{tag}</text>'
         )
         tx = x + tw + 5
     weight = ' font-weight="bold"' if n.conclusion == "root" else ""
@@ -292,7 +379,7 @@ def _cause(
     for i, text in enumerate(ln.text):
         lx = tx if i == 0 else x
         out.append(
-            f'<text x="{lx:.1f}" y="{ln.y + i * LINE_H:.1f}" fill="{colour}"{weight}'
+            f'<text x="{lx:.1f}" y="{ln.y + i * lay.line_h:.1f}" fill="{colour}"{weight}'
             f"{strike}>{_e(text)}</text>"
         )
     if n.evidence:
@@ -307,32 +394,34 @@ def _cause(
     return out
 
 
-def _legend(x: float, y: float) -> str:
+def _legend(x: float, y: float, lay: _Layout) -> str:
+    k = lay.legend_font / 12  # spacing grows with the type
+    t = lay.tag_font / 11
     items = [
         ("?", STATUS_FILL["hypothesis"], "hypothesis"),
         ("✓", STATUS_FILL["supported"], "supported"),
         ("✗", STATUS_FILL["ruled-out"], "ruled out (struck through)"),
     ]
     out = [
-        f'<g class="fb-legend" font-size="12"><text x="{x:.0f}" y="{y:.0f}" fill="{INK}">'
-        f"Key:</text>"
+        f'<g class="fb-legend" font-size="{lay.legend_font:g}"><text x="{x:.0f}" y="{y:.0f}" '
+        f'fill="{INK}">Key:</text>'
     ]
-    cx = x + 36
+    cx = x + 36 * k
     for mark, fill, word in items:
         out.append(
             f'<text x="{cx:.0f}" y="{y:.0f}" font-weight="bold" fill="{fill}">{mark}</text>'
-            f'<text x="{cx + 14:.0f}" y="{y:.0f}" fill="{INK}">{word}</text>'
+            f'<text x="{cx + 14 * k:.0f}" y="{y:.0f}" fill="{INK}">{word}</text>'
         )
-        cx += 30 + len(word) * 6.6
+        cx += (30 + len(word) * 6.6) * k
     for tag, colour in TAGS.values():
         word = "root cause" if tag == "ROOT" else "contributory factor"
-        tw = len(tag) * 8.2 + 6
+        tw = len(tag) * 8.2 * t + 6
         out.append(
-            f'<rect x="{cx:.0f}" y="{y - 11:.0f}" width="{tw:.0f}" height="14" rx="2" '
-            f'fill="{colour}"/><text x="{cx + 3:.0f}" y="{y:.0f}" font-size="11" '
-            f'font-weight="bold" fill="#ffffff">{tag}</text>'
+            f'<rect x="{cx:.0f}" y="{y - 11 * t:.0f}" width="{tw:.0f}" height="{14 * t:.0f}" '
+            f'rx="2" fill="{colour}"/><text x="{cx + 3:.0f}" y="{y:.0f}" '
+            f'font-size="{lay.tag_font:g}" font-weight="bold" fill="#ffffff">{tag}</text>'
             f'<text x="{cx + tw + 5:.0f}" y="{y:.0f}" fill="{INK}">{word}</text>'
         )
-        cx += tw + 20 + len(word) * 6.6
+        cx += tw + 20 + len(word) * 6.6 * k
     out.append("</g>")
     return "".join(out)

@@ -28,6 +28,7 @@ from flask_login import current_user, login_required
 from rca import access
 from rca.db import db
 from rca.fishbone import causes as domain
+from rca.fishbone import live
 from rca.fishbone import settings as fb_settings
 from rca.fishbone.frameworks import framework_for
 from rca.fishbone.pane import analysis_context, drawer_context, panel_context
@@ -40,6 +41,8 @@ from rca.validation import FieldErrors
 bp = Blueprint("fishbone", __name__, template_folder="templates")
 
 FRAGMENTS = {"fb-outline": "fishbone/_outline.html", "fb-figure": "fishbone/_fishbone.html"}
+#: The parts the analysis pane reloads when someone else changes the review (``rca:changed``).
+LIVE_PARTS = {"outline": "fb-outline", "figure": "fb-figure"}
 
 panes.register(
     "analysis", "fishbone/pane.html", lambda review, args: analysis_context(review, args)
@@ -65,11 +68,15 @@ def _region(review: Review, status: int = 200, *, changed: bool = False, **feedb
 
         return _workspace(review, "analysis"), status
     template = FRAGMENTS.get(request.headers.get("HX-Target", ""), "fishbone/_region.html")
+    # The token is read before rendering, so the answer shows at least that state: the page's
+    # poller then skips a reload for this change (meeting.js), and reloads for any later one.
+    token = live.change_token(db.session, review.id) if changed else None
     resp = current_app.make_response(
         (render_template(template, **analysis_context(review, _state())), status)
     )
-    if changed:
+    if token is not None:
         resp.headers["HX-Trigger"] = "rca:changed"
+        resp.headers["X-Live-Token"] = token
     return resp
 
 
@@ -283,14 +290,31 @@ def cause_panel(review_id: int, cause_id: int) -> Any:
     return render_template("fishbone/_panel.html", **context)
 
 
+@bp.get("/reviews/<int:review_id>/analysis/<part>")
+def live_part(review_id: int, part: str) -> Any:
+    """The picture or the outline alone, fresh: what the pane reloads on ``rca:changed``."""
+    review = access.review_for(current_user, review_id)
+    if not g.htmx:  # a part's address typed or bookmarked: the pane it belongs to
+        return redirect(_pane_url(review))
+    if part not in LIVE_PARTS:
+        abort(404)
+    g.fishbone_feedback = {}
+    return render_template(FRAGMENTS[LIVE_PARTS[part]], **analysis_context(review, {}))
+
+
 @bp.get("/reviews/<int:review_id>/fishbone.svg")
 def fishbone_svg(review_id: int) -> Any:
     review = access.review_for(current_user, review_id)
     framework = framework_for(db.session, review)
     tree = cause_tree(db.session, review, framework)
     highlight = request.args.get("cause", type=int)
+    layout = "compact" if request.args.get("layout") == "compact" else "default"
     body = render_fishbone(
-        fb_settings.problem_statement(db.session, review), framework, tree, highlight=highlight
+        fb_settings.problem_statement(db.session, review),
+        framework,
+        tree,
+        highlight=highlight,
+        layout=layout,
     )
     return Response(body, mimetype="image/svg+xml")
 

@@ -152,3 +152,32 @@ def test_without_javascript_errors_show_on_the_whole_page(fb, web_as):
     cause_id = anchor.removeprefix("cause-")
     panel = web.get(f"{url}?edit={cause_id}")
     assert panel.status_code == 200 and "Reason for a status change" in panel.text
+
+
+def test_the_live_parts_answer_fresh_and_the_token_of_a_change(fb, web_as):
+    """What the pane reloads on rca:changed, and the token that lets it skip its own change."""
+    web = web_as(fb.user)
+    base = f"/reviews/{fb.review_id}"
+    added = web.post(
+        f"{base}/causes", {"text": "Rota <b>gaps</b>", "category": "staffing"}, headers=HTMX
+    )
+    token = added.headers["X-Live-Token"]
+    # The poller reports exactly that token for that change: nothing newer happened.
+    assert web.get(f"{base}/live?since={token}", headers=HTMX).status_code == 204
+    polled = web.get(f"{base}/live?since=0.0", headers=HTMX)
+    assert polled.headers["X-Live-Token"] == token
+
+    outline = web.get(f"{base}/analysis/outline", headers=HTMX)
+    assert outline.status_code == 200
+    assert 'id="fb-outline"' in outline.text and 'id="fb-figure"' not in outline.text
+    assert "Rota &lt;b&gt;gaps&lt;/b&gt;" in outline.text
+    assert 'hx-trigger="rca:changed from:body, rca:refresh"' in outline.text
+    figure = web.get(f"{base}/analysis/figure", headers=HTMX)
+    assert 'id="fb-figure"' in figure.text and 'id="fb-outline"' not in figure.text
+    assert "Rota &lt;b&gt;gaps&lt;/b&gt;" in figure.text and 'class="fishbone"' in figure.text
+    assert web.get(f"{base}/analysis/drawer", headers=HTMX).status_code == 404
+    # Typed or bookmarked: the pane it belongs to. Another service's review: 404.
+    assert web.get(f"{base}/analysis/outline").status_code == 302
+    assert web_as(fb.outsider).get(f"{base}/analysis/outline", headers=HTMX).status_code == 404
+    reader = web_as(fb.reader).get(f"{base}/analysis/outline", headers=HTMX)
+    assert reader.status_code == 200 and 'id="fb-quick-text"' not in reader.text

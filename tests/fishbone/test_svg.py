@@ -101,3 +101,79 @@ def test_150_causes_stay_legible():
     assert texts and max(len(t) for t in texts) <= 40  # wrapped, never one endless line
     assert int(root.get("width")) < 2000  # nine bones in five columns, not 150 columns
     assert float(root.get("viewBox").split()[3]) > 1000  # grows down, keeps the type size
+
+
+def _every_framework_tree(framework, per_bone: int = 3) -> list[CauseNode]:
+    """Causes on every bone, some nested and concluded, text long enough to wrap."""
+    tree, i = [], 0
+    for b, c in enumerate(framework.categories):
+        for k in range(per_bone):
+            i += 1
+            why = node(
+                i + 1,
+                f"Why {b}.{k}: the handover sheet had no line for the falls sensor check",
+                c.key,
+                status="supported",
+                depth=1,
+                parent=i,
+            )
+            tree.append(
+                node(
+                    i,
+                    f"Cause {b}.{k} on {c.label}: agency staff unfamiliar with the MAR process",
+                    c.key,
+                    status=("hypothesis", "supported", "ruled-out")[k % 3],
+                    conclusion=("root", "contributory", None)[k % 3],
+                    children=[why],
+                )
+            )
+            i += 1
+    return tree
+
+
+def _font_sizes(out: str) -> list[float]:
+    return [float(v) for v in re.findall(r'font-size="([0-9.]+)"', out)]
+
+
+def test_compact_layout_fits_a_900_px_box_with_type_of_12_px_or_more():
+    from rca.fishbone.frameworks import FRAMEWORKS as ALL
+
+    for framework in ALL.values():
+        tree = _every_framework_tree(framework)
+        out = render_fishbone("Why was the corridor poorly lit?", framework, tree, layout="compact")
+        root = ET.fromstring(out)  # noqa: S314  (our own output)
+        width = float(root.get("viewBox").split()[2])
+        assert 900 <= width <= 1000, framework.key
+        # Shown 900 px wide, every piece of text (causes, labels, tags, key) is at least 12 px.
+        assert min(_font_sizes(out)) * 900 / width >= 12, framework.key
+        # Every cause is drawn, each text whole across its wrapped lines, bones all present.
+        drawn = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", out))
+        for n in tree:
+            for cause in n.walk():
+                assert all(word in drawn for word in cause.text.split()), cause.text
+        assert out.count('class="fb-cause ') == 2 * len(tree)
+        for c in framework.categories:
+            assert f'data-category="{c.key}"' in out
+        # Status in text and colour, root causes marked, ruled-out struck through.
+        assert ">ROOT<" in out and ">CF<" in out and "✓" in out and "✗" in out
+        assert 'text-decoration="line-through"' in out
+
+
+def test_compact_layout_escapes_and_stays_one_document():
+    evil = node(1, "<script>alert(1)</script> & </svg><svg onload=x>", conclusion="root")
+    out = render_fishbone("Why </svg><script>", FRAMEWORK, [evil], layout="compact")
+    assert "<script>" not in out and "</svg><svg" not in out
+    assert "&lt;script&gt;" in out and "&amp;" in out
+    ET.fromstring(out)  # noqa: S314  (our own output)
+    assert out.count("</svg>") == 1
+
+
+def test_the_default_layout_is_what_the_pdf_always_had():
+    """The compact option leaves the pane's and the PDF's picture alone: one band, wide."""
+    tree = _every_framework_tree(FRAMEWORK, per_bone=1)
+    default = render_fishbone("Problem", FRAMEWORK, tree)
+    assert default == render_fishbone("Problem", FRAMEWORK, tree, layout="default")
+    assert default.count('class="fb-spine"') == 1
+    assert float(ET.fromstring(default).get("width")) > 1400  # noqa: S314  (our own output)
+    compact = render_fishbone("Problem", FRAMEWORK, tree, layout="compact")
+    assert compact.count('class="fb-spine"') == 3  # two bands and the line joining them

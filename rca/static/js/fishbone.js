@@ -1,6 +1,26 @@
 // The analysis pane's small enhancements; everything works without this file.
 (function () {
   "use strict";
+  // The pane's script tags run again when htmx swaps the workspace back in: one copy only.
+  if (window.RCAFishbone) return;
+  window.RCAFishbone = true;
+
+  // The picture reloads when someone else changes the review: keep it scrolled where it was.
+  var figureScroll = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || (target.id !== "fb-figure" && target.id !== "fb-region")) return;
+    var scroller = document.getElementById("fb-figure-scroll");
+    figureScroll = scroller ? [scroller.scrollLeft, scroller.scrollTop] : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var scroller = figureScroll && document.getElementById("fb-figure-scroll");
+    if (scroller) {
+      scroller.scrollLeft = figureScroll[0];
+      scroller.scrollTop = figureScroll[1];
+    }
+    figureScroll = null;
+  });
 
   // After htmx swaps the analysis region (or the drawer), put focus where the server said
   // (data-swap-focus), e.g. back in the quick-add box so the next cause can be typed at once.

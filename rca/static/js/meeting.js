@@ -1,8 +1,11 @@
 // Meeting mode and live sync: keeps live regions from clobbering what someone is doing, keeps
 // keyboard focus on the same cause across reloads, shows conflicts, announces changes, and
 // wires Ctrl+Z to undo. Everything works without it except the niceties (the poller is htmx).
+// The Analysis pane loads it too, for the same guard over its picture and outline.
 (function () {
   "use strict";
+  // The pane's script tags run again when htmx swaps the workspace back in: one copy only.
+  if (window.RCAMeeting) return;
 
   var ownChangeAt = 0;
   // The cause whose row should have focus once the outline has been redrawn, and the row
@@ -43,19 +46,62 @@
     }
   }
 
+  // Text typed but not yet sent (the pane's "Add a cause" box, even once focus has left it).
+  function typedIn(region) {
+    return Array.prototype.some.call(
+      region.querySelectorAll("textarea, input:not([type]), input[type=text], input[type=search]"),
+      function (field) { return field.value !== field.defaultValue; }
+    );
+  }
+
   // A region is busy while someone types in it, edits a row in it or drags from it.
   function busy(region) {
     if (region.querySelector("[data-editing]") || document.body.classList.contains("is-dragging")) {
       return true;
     }
+    if (typedIn(region)) return true;
     var active = document.activeElement;
     if (!active || !region.contains(active)) return false;
+    // An empty box that is focused by id again after the swap (the pane's "Add a cause", where
+    // focus rests between causes) loses nothing: it does not hold the reload.
+    if (active.matches("[data-live-refocus]") && active.id && active.value === "") return false;
     return active.matches("input, textarea, select, [contenteditable]");
+  }
+
+  // The newest change token this page already shows (from the answer to our own change) and
+  // the one the poller just reported: a region whose answer carried the change need not reload.
+  var answeredToken = null;
+  var polledToken = null;
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr;
+    var token = xhr && xhr.getResponseHeader("X-Live-Token");
+    if (!token || xhr.status >= 300) return;
+    var elt = event.detail.elt;
+    if (elt && elt.hasAttribute && elt.hasAttribute("data-live-poller")) polledToken = token;
+    else answeredToken = token;
+  });
+
+  // The poller reporting our own change a moment later: every region already reloaded for it
+  // (or was redrawn by its answer), so it skips that one. A region marked
+  // data-live-answered-by="<selector>" is redrawn by the answer of any change made from inside
+  // that selector (the pane's forms answer #fb-region): it skips that change's own rca:changed.
+  function alreadyFresh(region, trigger) {
+    if (!trigger || trigger.type !== "rca:changed") return false;
+    var from = trigger.target;
+    if (from && from.hasAttribute && from.hasAttribute("data-live-poller")) {
+      return polledToken !== null && polledToken === answeredToken;
+    }
+    var answeredBy = region.getAttribute("data-live-answered-by");
+    return !!(answeredBy && from && from.closest && from.closest(answeredBy));
   }
 
   document.addEventListener("htmx:confirm", function (event) {
     var region = event.target;
     if (!region.hasAttribute || !region.hasAttribute("data-live-region")) return;
+    if (alreadyFresh(region, event.detail.triggeringEvent)) {
+      event.preventDefault();
+      return;
+    }
     if (busy(region)) {
       event.preventDefault();
       region.setAttribute("data-live-pending", "");
@@ -65,6 +111,14 @@
     var row = active && region.contains(active) ? active.closest("[data-cause-id]") : null;
     if (row) keepFocusOn(row.getAttribute("data-cause-id"));
   });
+
+  // The focusable things of one row, not of the whys nested in it (the pane's row links).
+  function rowControls(row) {
+    return Array.prototype.filter.call(
+      row.querySelectorAll("a[href], button, [tabindex]"),
+      function (el) { return el.closest("[data-cause-id]") === row; }
+    );
+  }
 
   // The reload that waited runs as soon as the person leaves the field or finishes editing.
   function flushPending() {
@@ -103,9 +157,34 @@
       pendingFieldId = active.id;
       pendingFieldFrom = active;
     }
+    if (!target || !target.hasAttribute || !target.hasAttribute("data-live-region")) return;
+    // A link without an id in a row (the pane's "Edit", "3 evidence"): the same one after.
+    var row = active && target.contains(active) && !active.id ? active.closest("[data-cause-id]") : null;
+    if (row && !lineFor(row.getAttribute("data-cause-id"))) {
+      pendingControl = { cause: row.getAttribute("data-cause-id"), index: rowControls(row).indexOf(active) };
+    }
+    // Choices made but not sent (the "Add a cause" box's bone) survive the reload.
+    target.querySelectorAll("select[id]").forEach(function (select) {
+      keptChoices.push([select.id, select.value]);
+    });
   });
+  var pendingControl = null;
+  var keptChoices = [];
 
   document.addEventListener("htmx:afterSettle", function () {
+    keptChoices.forEach(function (kept) {
+      var select = document.getElementById(kept[0]);
+      if (select && select.querySelector('option[value="' + CSS.escape(kept[1]) + '"]')) {
+        select.value = kept[1];
+      }
+    });
+    keptChoices = [];
+    if (pendingControl) {
+      var row = document.querySelector('[data-cause-id="' + pendingControl.cause + '"]');
+      var control = row && rowControls(row)[pendingControl.index];
+      pendingControl = null;
+      if (control && !control.contains(document.activeElement)) control.focus({ preventScroll: true });
+    }
     if (pendingFieldId) {
       var field = document.getElementById(pendingFieldId);
       if (field && field !== pendingFieldFrom) {
@@ -228,6 +307,7 @@
       return response.text().then(function (html) {
         if (response.ok) {
           ownChangeAt = Date.now();
+          answeredToken = response.headers.get("X-Live-Token") || answeredToken;
           document.body.dispatchEvent(new CustomEvent("rca:changed", { bubbles: true }));
         } else if (response.status === 409) {
           showConflict(html);

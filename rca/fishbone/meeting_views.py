@@ -7,6 +7,7 @@ drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, request, url_for
@@ -202,91 +203,81 @@ def _meeting_or_404(review: Review, meeting_id: int) -> Any:
         abort(404)
 
 
+def _change(review: Review, change: Callable[[], object], block: str = "record") -> Any:
+    """Apply one change to the meeting record and answer its fragment: 422 with the messages on
+    bad input, 404 for a row that is not this meeting's, nothing half-written either way."""
+    try:
+        change()
+        db.session.commit()
+    except meeting.MeetingNotFound:
+        db.session.rollback()
+        abort(404)
+    except FieldErrors as exc:
+        return _refused(review, exc, block)
+    return _answer(review, block)
+
+
 @bp.post("/reviews/<int:review_id>/meetings")
 def start(review_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id, "edit")
-    try:
-        meeting.start_meeting(db.session, review, current_user, request.form)
-        db.session.commit()
-    except FieldErrors as exc:
-        return _refused(review, exc)
-    return _answer(review)
+    return _change(
+        review, lambda: meeting.start_meeting(db.session, review, current_user, request.form)
+    )
 
 
 @bp.post("/reviews/<int:review_id>/meetings/<int:meeting_id>/end")
 def end(review_id: int, meeting_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id, "edit")
     record = _meeting_or_404(review, meeting_id)
-    try:
-        meeting.end_meeting(db.session, record, request.form.get("notes"))
-        db.session.commit()
-    except FieldErrors as exc:
-        return _refused(review, exc)
-    return _answer(review)
+    return _change(
+        review, lambda: meeting.end_meeting(db.session, record, request.form.get("notes"))
+    )
 
 
 @bp.post("/reviews/<int:review_id>/meetings/<int:meeting_id>/notes")
 def notes(review_id: int, meeting_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id, "edit")
     record = _meeting_or_404(review, meeting_id)
-    try:
-        meeting.update_notes(db.session, record, request.form.get("notes"))
-        db.session.commit()
-    except FieldErrors as exc:
-        return _refused(review, exc)
-    return _answer(review)
+    return _change(
+        review, lambda: meeting.update_notes(db.session, record, request.form.get("notes"))
+    )
 
 
 @bp.post("/reviews/<int:review_id>/meetings/<int:meeting_id>/attendees")
 def add_attendee(review_id: int, meeting_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id, "edit")
     record = _meeting_or_404(review, meeting_id)
-    try:
-        meeting.add_attendee(db.session, record, request.form)
-        db.session.commit()
-    except FieldErrors as exc:
-        return _refused(review, exc)
-    return _answer(review)
+    return _change(review, lambda: meeting.add_attendee(db.session, record, request.form))
 
 
 @bp.post("/reviews/<int:review_id>/meetings/<int:meeting_id>/attendees/<int:attendee_id>")
 def set_attendance(review_id: int, meeting_id: int, attendee_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id, "edit")
     record = _meeting_or_404(review, meeting_id)
-    try:
-        meeting.set_attendance(db.session, record, attendee_id, request.form.get("attendance"))
-        db.session.commit()
-    except meeting.MeetingNotFound:
-        db.session.rollback()
-        abort(404)
-    except FieldErrors as exc:
-        return _refused(review, exc)
-    return _answer(review)
+    attendance = request.form.get("attendance")
+    return _change(
+        review, lambda: meeting.set_attendance(db.session, record, attendee_id, attendance)
+    )
 
 
 @bp.post("/reviews/<int:review_id>/meetings/<int:meeting_id>/decisions")
 def add_decision(review_id: int, meeting_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id, "edit")
     record = _meeting_or_404(review, meeting_id)
-    try:
-        meeting.add_decision(db.session, record, current_user, request.form)
-        db.session.commit()
-    except FieldErrors as exc:
-        return _refused(review, exc, "decisions")
-    return _answer(review, "decisions")
+    return _change(
+        review,
+        lambda: meeting.add_decision(db.session, record, current_user, request.form),
+        "decisions",
+    )
 
 
 @bp.post("/reviews/<int:review_id>/meetings/<int:meeting_id>/decisions/<int:decision_id>/delete")
 def remove_decision(review_id: int, meeting_id: int, decision_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id, "edit")
     record = _meeting_or_404(review, meeting_id)
-    try:
-        meeting.remove_decision(db.session, record, decision_id)
-        db.session.commit()
-    except meeting.MeetingNotFound:
-        db.session.rollback()
-        abort(404)
-    return _answer(review, "decisions")
+    return _change(
+        review, lambda: meeting.remove_decision(db.session, record, decision_id), "decisions"
+    )
 
 
 # --- undo -----------------------------------------------------------------------------------------

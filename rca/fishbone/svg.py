@@ -20,117 +20,39 @@ Every string that came from a person is escaped with markupsafe.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from markupsafe import escape
 
 from rca.fishbone.frameworks import Framework
+from rca.fishbone.svg_layout import (
+    CAUSE_GAP,
+    HEAD_LINES,
+    INDENT,
+    LABEL_H,
+    LAYOUTS,
+    LINE_H,
+    MARGIN,
+    SLANT,
+    TAGS,
+    TEXT_X,
+    Layout,
+    Line,
+    block_height,
+    cause_lines,
+    wrap,
+)
 from rca.fishbone.tree import CauseNode
-
-COL_W = 280  # one bone's column
-EMPTY_COL_W = 200  # a column whose two bones have no causes yet: room for the labels only
-SLANT = 36  # how far a bone leans towards the head
-HEAD_W = 230
-MARGIN = 16
-LABEL_H = 44
-LINE_H = 18
-CAUSE_GAP = 5
-INDENT = 16
-FONT = 14
-CHAR_W = 7.4  # average glyph width of the sans-serif at FONT px, for wrapping
-TEXT_X = 22  # from the bone to the start of a cause's text
-MAX_LINES = 4  # per cause; the outline shows the whole text
-HEAD_LINES = 9
-
-
-@dataclass(frozen=True)
-class _Layout:
-    col_w: float  # one bone's column
-    empty_col_w: float  # a column whose bones have no causes yet
-    head_w: float
-    font: float
-    line_h: float
-    char_w: float  # average glyph width at ``font``, for wrapping
-    label_font: float
-    tag_font: float
-    legend_font: float
-    max_lines: int
-    band_cols: int | None  # columns per band (None: every bone in one band)
-    head_char_w: float  # the problem statement is bold: wider glyphs
-
-
-LAYOUTS = {
-    "default": _Layout(
-        COL_W, EMPTY_COL_W, HEAD_W, FONT, LINE_H, CHAR_W, 13, 11, 12, MAX_LINES, None, CHAR_W
-    ),
-    # 16 px + 3 x 250 + 190 + 16 = 972 wide; 15 px type renders at 13.9 px in a 900 px box.
-    "compact": _Layout(250, 250, 190, 15, 19, 7.95, 15, 13.5, 13.5, 5, 3, 9.3),
-}
 
 STATUS_MARK = {"hypothesis": "?", "supported": "✓", "ruled-out": "✗"}
 STATUS_WORD = {"hypothesis": "hypothesis", "supported": "supported", "ruled-out": "ruled out"}
 STATUS_FILL = {"hypothesis": "#8a4b00", "supported": "#1a6634", "ruled-out": "#5f6368"}
-TAGS = {"root": ("ROOT", "#a4161a"), "contributory": ("CF", "#0b4f8a")}
 INK = "#1f2328"
 BONE = "#4a5560"
 
 
 def _e(value: object) -> str:
     return str(escape(value))
-
-
-@dataclass
-class _Line:
-    node: CauseNode
-    depth: int
-    text: list[str]  # wrapped
-    y: float = 0.0  # baseline of the first text line
-
-
-def _wrap(text: str, width_px: float, max_lines: int, char_w: float = CHAR_W) -> list[str]:
-    """Greedy word wrap (textwrap is ten times slower and 150 causes wrap on every change)."""
-    chars = max(12, int(width_px / char_w))
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        while len(word) > chars:  # a word longer than the line is broken
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[:chars])
-            word = word[chars:]
-        if not line:
-            line = word
-        elif len(line) + 1 + len(word) <= chars:
-            line = f"{line} {word}"
-        else:
-            lines.append(line)
-            line = word
-    if line or not lines:
-        lines.append(line)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: max(0, chars - 1)].rstrip() + "…"
-    return lines
-
-
-def _lines(roots: list[CauseNode], lay: _Layout) -> list[_Line]:
-    out: list[_Line] = []
-    stack = [(n, 0) for n in reversed(roots)]
-    while stack:
-        node, depth = stack.pop()
-        tag = 36 * lay.tag_font / 11 if node.conclusion in TAGS else 0
-        room = lay.col_w - TEXT_X - SLANT - 14 - depth * INDENT - tag
-        out.append(_Line(node, depth, _wrap(node.text, room, lay.max_lines, lay.char_w)))
-        stack.extend((c, depth + 1) for c in reversed(node.children))
-    return out
-
-
-def _block_height(lines: list[_Line], lay: _Layout) -> float:
-    if not lines:
-        return lay.line_h + CAUSE_GAP
-    return sum(len(ln.text) * lay.line_h + CAUSE_GAP for ln in lines)
 
 
 def render_fishbone(
@@ -150,12 +72,12 @@ def render_fishbone(
     known = {k for k, _ in bones}
     bones += sorted({(n.category, n.category) for n in tree if n.category not in known})
     roots = {k: [n for n in tree if n.category == k] for k, _ in bones}
-    lines = {k: _lines(roots[k], lay) for k, _ in bones}
+    lines = {k: cause_lines(roots[k], lay) for k, _ in bones}
     per_band = 2 * lay.band_cols if lay.band_cols else max(len(bones), 1)
     bands = [
         _Band(bones[i : i + per_band], lines, lay) for i in range(0, max(len(bones), 1), per_band)
     ]
-    head_lines = _wrap(
+    head_lines = wrap(
         problem or "Problem statement not set", lay.head_w - 24, HEAD_LINES, lay.head_char_w
     )
     head_h = len(head_lines) * (lay.line_h + 2) + 24
@@ -243,12 +165,12 @@ def render_fishbone(
 class _Band:
     """One row of bones (top and bottom of one spine): the default picture has one."""
 
-    def __init__(self, bones: list[tuple[str, str]], lines: dict[str, list[_Line]], lay: _Layout):
+    def __init__(self, bones: list[tuple[str, str]], lines: dict[str, list[Line]], lay: Layout):
         self.top, self.bottom_bones = bones[0::2], bones[1::2]
         cols = max(len(self.top), len(self.bottom_bones), 1)
-        self.top_h = max((_block_height(lines[k], lay) for k, _ in self.top), default=lay.line_h)
+        self.top_h = max((block_height(lines[k], lay) for k, _ in self.top), default=lay.line_h)
         self.bottom_h = max(
-            (_block_height(lines[k], lay) for k, _ in self.bottom_bones), default=lay.line_h
+            (block_height(lines[k], lay) for k, _ in self.bottom_bones), default=lay.line_h
         )
         # Columns with causes get the full width; empty ones only what their labels need, so
         # a young fishbone stays large on screen.
@@ -268,14 +190,14 @@ class _Band:
 def _bone(
     key: str,
     label: str,
-    lines: list[_Line],
+    lines: list[Line],
     col_w: float,
     x0: float,
     spine_y: float,
     block_h: float,
     above: bool,
     highlight: int | None,
-    lay: _Layout,
+    lay: Layout,
 ) -> list[str]:
     """One bone: its label at the outer end, the slanted line, its causes stacked beside it."""
     sign = -1 if above else 1
@@ -289,7 +211,7 @@ def _bone(
         return x0 + max(0.0, min(1.0, t)) * SLANT
 
     # Bold labels are wider than body text: wrap them shorter, over at most two lines.
-    label_lines = _wrap(
+    label_lines = wrap(
         label, (col_w - 40) * lay.char_w / (8.0 * lay.label_font / 13), 2, lay.char_w
     )
     out = [
@@ -326,11 +248,11 @@ def _bone(
 
 
 def _cause(
-    ln: _Line,
+    ln: Line,
     bx: float,
     parent_row: dict[int, tuple[float, float]],
     highlight: int | None,
-    lay: _Layout,
+    lay: Layout,
 ) -> list[str]:
     n = ln.node
     x = bx + TEXT_X + ln.depth * INDENT
@@ -394,7 +316,7 @@ def _cause(
     return out
 
 
-def _legend(x: float, y: float, lay: _Layout) -> str:
+def _legend(x: float, y: float, lay: Layout) -> str:
     k = lay.legend_font / 12  # spacing grows with the type
     t = lay.tag_font / 11
     items = [

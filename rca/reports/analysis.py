@@ -16,12 +16,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from rca.actions.effectiveness import trend as trend_points
 from rca.actions.models import ACTION_STATUSES, Action
 from rca.actions.monitoring_models import Dissemination, EffectivenessCheck, LearningPoint
-from rca.fishbone.meeting_models import ReviewMeeting
-from rca.fishbone.models import Cause, CauseEvidence
+from rca.actions.trend_svg import render_trend
+from rca.fishbone.frameworks import framework_for
+from rca.fishbone.meeting_models import MEETING_KINDS, ReviewMeeting
+from rca.fishbone.models import Cause, CauseEvidence, CauseStatusChange
+from rca.fishbone.settings import problem_statement
+from rca.fishbone.svg import render_fishbone
+from rca.fishbone.tree import cause_tree
 from rca.guidance.models import GuidanceOverride
-from rca.reports import sources
+from rca.guidance.rules import RULES
 from rca.reports.pseudonymise import Pseudonymiser
 from rca.reviews.models import STAGES, Review
 from rca.templating import uk_date, uk_datetime
@@ -40,8 +46,7 @@ def causes(session: Session, review: Review, p: Pseudonymiser) -> list[dict[str,
         .options(selectinload(Cause.evidence_links).selectinload(CauseEvidence.evidence))
         .order_by(Cause.category, Cause.position, Cause.id)
     ).all()
-    framework = sources.call("framework_for", session, review)
-    labels = sources.field(framework, "labels", default={}) or {}
+    labels = framework_for(session, review).labels
     reasons = _status_reasons(session, review, p)
     children: dict[int | None, list[Cause]] = defaultdict(list)
     for cause in rows:
@@ -96,10 +101,6 @@ def _status_reasons(
     session: Session, review: Review, p: Pseudonymiser
 ) -> dict[tuple[int, str], str]:
     """Why each cause reached its status: the reason given with the latest change to it."""
-    try:
-        from rca.fishbone.models import CauseStatusChange
-    except ImportError:
-        return {}
     rows = session.scalars(
         select(CauseStatusChange)
         .where(CauseStatusChange.review_id == review.id)
@@ -135,23 +136,19 @@ def _kind(kind: str) -> str:
 def fishbone(
     session: Session, review: Review, p: Pseudonymiser, cause_rows: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    problem = sources.call("problem_statement", session, review)
-    problem = p.text(problem or review.question or review.title, "Problem statement")
-    framework = sources.call("framework_for", session, review)
+    problem = p.text(
+        problem_statement(session, review) or review.question or review.title, "Problem statement"
+    )
+    framework = framework_for(session, review)
     svg = None
-    render = sources.find("render_fishbone")
-    tree = sources.call("cause_tree", session, review) if render else None
-    if render is not None and framework is not None and tree is not None and cause_rows:
-        try:
-            # The picture is drawn from a pseudonymised copy of the tree, then checked again.
-            clean = [_pseudonymised_node(node, p) for node in tree]
-            svg = p.svg(render(problem, framework, clean), "Fishbone diagram")
-        except Exception:  # the picture is one section: the report still goes out
-            sources.log.exception("render_fishbone failed for the report")
+    if cause_rows:
+        # The picture is drawn from a pseudonymised copy of the tree, then checked again.
+        clean = [_pseudonymised_node(node, p) for node in cause_tree(session, review)]
+        svg = p.svg(render_fishbone(problem, framework, clean), "Fishbone diagram")
     return {
         "problem": problem,
         "svg": svg,
-        "framework": sources.field(framework, "label", default=None),
+        "framework": framework.label,
         "count": len(cause_rows),
         # The picture's words are small on paper: the same causes, bone by bone, as a table.
         "bones": [
@@ -201,10 +198,6 @@ def meetings(session: Session, review: Review, p: Pseudonymiser) -> list[dict[st
         .where(ReviewMeeting.review_id == review.id)
         .order_by(ReviewMeeting.held_at)
     ).all()
-    try:
-        from rca.fishbone.meeting_models import MEETING_KINDS
-    except ImportError:
-        MEETING_KINDS = {}  # noqa: N806
     out = []
     for m in rows:
         present = [_attendee(a, p) for a in m.attendees if a.attendance == "present"]
@@ -248,12 +241,7 @@ def overrides(session: Session, review: Review, p: Pseudonymiser) -> list[dict[s
                 "at": "",
             }
         )
-    try:
-        from rca.guidance.rules import RULES
-
-        titles = {key: rule.title for key, rule in RULES.items()}
-    except ImportError:
-        titles = {}
+    titles = {key: rule.title for key, rule in RULES.items()}
     for o in rows:
         out.append(
             {
@@ -341,17 +329,8 @@ def _trend_svg(session: Session, review: Review, checks: list[EffectivenessCheck
     own = [c for c in checks if c.action_id is None]
     if not own:
         return None
-    try:
-        from rca.actions.effectiveness import trend
-        from rca.actions.trend_svg import render_trend
-    except ImportError:
-        return None
-    try:
-        target = float(own[-1].target_percent)
-        return render_trend(trend(own), target, "The review's improvement target over time")
-    except Exception:
-        sources.log.exception("render_trend failed for the report")
-        return None
+    target = float(own[-1].target_percent)
+    return render_trend(trend_points(own), target, "The review's improvement target over time")
 
 
 def effectiveness(session: Session, review: Review, p: Pseudonymiser) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceRow
-from rca.reports import analysis, sources
+from rca.fishbone.frameworks import framework_for
+from rca.reports import analysis
 from rca.reports.pseudonymise import Pseudonymiser
 from rca.reviews.models import Review
 from rca.templating import uk_date, uk_datetime
@@ -165,18 +166,13 @@ def method(
     evidence = sorted(
         ({"kind": kind_label(kind), "count": n} for kind, n in counts), key=lambda r: r["kind"]
     )
-    framework = sources.call("framework_for", session, review)
+    framework = framework_for(session, review)
     meetings = analysis.meetings(session, review, p)
     return {
         # The default framework's "(default)" and its source line are the screen's words for
         # choosing one; on paper the framework's own name says it.
-        "framework": (sources.field(framework, "label", default=None) or "").removesuffix(
-            " (default)"
-        )
-        or None,
-        "framework_source": None
-        if sources.field(framework, "key", default=None) == "care-default"
-        else sources.field(framework, "source", default=None),
+        "framework": framework.label.removesuffix(" (default)"),
+        "framework_source": None if framework.key == "care-default" else framework.source,
         "evidence": evidence,
         "evidence_total": sum(r["count"] for r in evidence),
         "standards": [{"name": s.name, "limit": s.limit_working_days} for s in timeline.standards]

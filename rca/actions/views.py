@@ -30,7 +30,7 @@ from rca.evidence.models import EvidenceRow
 from rca.fishbone.models import CONCLUSIONS, Cause
 from rca.reviews import panes
 from rca.reviews.models import Review
-from rca.reviews.views import _workspace
+from rca.reviews.views import refused_page, stale_page
 from rca.validation import FieldErrors
 
 bp = Blueprint("actions", __name__, template_folder="templates")
@@ -146,20 +146,12 @@ def _redirect(url: str) -> Any:
 
 
 def refused(review: Review, pane: str, exc: FieldErrors, form_id: str) -> Any:
-    db.session.rollback()
-    db.session.refresh(review)
     values = {**request.form.to_dict(), "form_id": form_id}
-    return _workspace(review, pane, exc.errors, values=values, form_id=form_id), 422
+    return refused_page(review, pane, exc.errors, values=values, form_id=form_id)
 
 
 def stale(review: Review, pane: str) -> Any:
-    db.session.rollback()
-    db.session.refresh(review)
-    message = (
-        "Someone else changed this action while you were editing, so your change was not "
-        "saved. The page now shows their version; make your change again."
-    )
-    return _workspace(review, pane, {"version": message}), 409
+    return stale_page(review, pane, "action")
 
 
 def _action(review: Review, action_id: int) -> Action:

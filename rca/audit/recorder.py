@@ -59,7 +59,8 @@ def current_actor() -> Actor:
     return Actor(None, "cli")
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as the audit trail records it (JSON-safe); undo compares against this form."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -67,7 +68,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -91,12 +92,12 @@ def _column_changes(obj: Audited, action: str) -> dict[str, list[Any]]:
                 continue
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
-            if _plain(before) == _plain(after):
+            if plain(before) == plain(after):
                 continue
         if key in obj.__audit_hidden__:
             changes[key] = ["(hidden)", "(changed)"]
         else:
-            changes[key] = [_plain(before), _plain(after)]
+            changes[key] = [plain(before), plain(after)]
     return changes
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from rca.accounts.models import User
 from rca.audit.models import AuditEntry
-from rca.audit.recorder import _plain, acting_as
+from rca.audit.recorder import acting_as, plain
 from rca.db import UTCDateTime
 from rca.fishbone import causes
 from rca.fishbone.causes import CauseNotFound, ConclusionRefused
@@ -244,10 +244,10 @@ def _revert(session: Session, review: Review, entry: AuditEntry) -> None:
     if cause is None:
         raise UndoRefused(f"Cannot undo the change to {entry.label}: it has been removed since.")
     changes = {k: v for k, v in (entry.changes or {}).items() if k in Cause.__table__.c}
-    if all(_plain(getattr(cause, f)) == before for f, (before, _a) in changes.items()):
+    if all(plain(getattr(cause, f)) == before for f, (before, _a) in changes.items()):
         return  # already as it was (a why that went back with its parent)
     for field, (_before, after) in changes.items():
-        if field in CHECKED and _plain(getattr(cause, field)) != after:
+        if field in CHECKED and plain(getattr(cause, field)) != after:
             raise UndoRefused(
                 f"Cannot undo the change to {entry.label}: someone has changed its "
                 f"{field.replace('_', ' ')} since. Change it by hand if it still needs changing."

@@ -64,9 +64,9 @@ def _region(review: Review, status: int = 200, *, changed: bool = False, **feedb
     """The analysis region (or the whole pane without htmx) with this request's feedback."""
     g.fishbone_feedback = feedback
     if not g.htmx:
-        from rca.reviews.views import _workspace  # the one builder of the workspace page
+        from rca.reviews.views import render_workspace  # the one builder of the workspace page
 
-        return _workspace(review, "analysis"), status
+        return render_workspace(review, "analysis"), status
     template = FRAGMENTS.get(request.headers.get("HX-Target", ""), "fishbone/_region.html")
     # The token is read before rendering, so the answer shows at least that state: the page's
     # poller then skips a reload for this change (meeting.js), and reloads for any later one.

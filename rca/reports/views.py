@@ -91,9 +91,9 @@ panes.register("report", "reports/pane.html", pane_context)
 
 def _pane(review: Review, status: int = 200, **extra: Any) -> Any:
     """The workspace on the report pane, with messages or a verification result."""
-    from rca.reviews.views import _workspace
+    from rca.reviews.views import render_workspace
 
-    return _workspace(review, "report", **extra), status
+    return render_workspace(review, "report", **extra), status
 
 
 @bp.get("/reviews/<int:review_id>/report/draft")

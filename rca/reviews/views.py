@@ -89,9 +89,11 @@ def show(review_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("reviews.pane", review_id=review.id, pane=pane))
 
 
-def _workspace(
+def render_workspace(
     review: Review, pane: str, errors: dict[str, str] | None = None, **extra: Any
 ) -> str:
+    """The review workspace on ``pane``: the whole page, or its block for htmx. Every area
+    that re-renders its pane (with messages, or after a conflict) comes through here."""
     context: dict[str, Any] = {
         "review": review,
         "pane": pane,
@@ -147,7 +149,27 @@ def pane(review_id: int, pane: str):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id)
     if pane not in PANES:
         abort(404)
-    return _workspace(review, pane)
+    return render_workspace(review, pane)
+
+
+def refused_page(
+    review: Review, pane: str, errors: dict[str, str], **extra: Any
+) -> tuple[str, int]:
+    """After a refused save: nothing written, the review reloaded, the pane with the messages."""
+    db.session.rollback()
+    db.session.refresh(review)
+    return render_workspace(review, pane, errors, **extra), 422
+
+
+def stale_page(review: Review, pane: str, thing: str = "review") -> tuple[str, int]:
+    """After a save from a stale form: nothing overwritten, the pane shows the saved version."""
+    db.session.rollback()
+    db.session.refresh(review)
+    message = (
+        f"Someone else changed this {thing} while you were editing, so your change was not "
+        "saved. The page now shows their version; make your change again."
+    )
+    return render_workspace(review, pane, {"version": message}), 409
 
 
 def _save(review: Review, pane: str, change: Any, *, follow_stage: bool = False) -> Any:
@@ -159,22 +181,14 @@ def _save(review: Review, pane: str, change: Any, *, follow_stage: bool = False)
         change()
         db.session.commit()
     except FieldErrors as exc:
-        db.session.rollback()
-        db.session.refresh(review)
-        return _workspace(review, pane, exc.errors, values=request.form), 422
+        return refused_page(review, pane, exc.errors, values=request.form)
     except lifecycle.StaleVersion:
-        db.session.rollback()
-        db.session.refresh(review)
-        message = (
-            "Someone else changed this review while you were editing, so your change was not "
-            "saved. The page now shows their version; make your change again."
-        )
-        return _workspace(review, pane, {"version": message}), 409
+        return stale_page(review, pane)
     if follow_stage:
         pane = review.stage if review.stage in PANES else "history"
     url = url_for("reviews.pane", review_id=review.id, pane=pane)
     if g.htmx:
-        resp = current_app.make_response(_workspace(review, pane, saved=True))
+        resp = current_app.make_response(render_workspace(review, pane, saved=True))
         resp.headers["HX-Push-Url"] = url
         return resp
     return redirect(url, 303)

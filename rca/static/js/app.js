@@ -8,6 +8,13 @@ document.addEventListener("htmx:afterSettle", function (event) {
   // A region that updates in place (a progress bar polling, a row's details) names where focus
   // goes with data-swap-focus: a selector inside it, or "" to leave focus where it is.
   var region = swapped.closest("[data-swap-focus]");
+  // A pane swapped in with a field marked autofocus (the "Plan an action" form) puts the
+  // keyboard there, as a full page load would.
+  var field = region ? null : target.querySelector("[autofocus]");
+  if (field) {
+    field.focus();
+    return;
+  }
   var scope = region || target;
   var selector = region ? region.getAttribute("data-swap-focus") : "#pane-title";
   if (!selector) return;

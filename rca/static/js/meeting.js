@@ -89,11 +89,36 @@
     if (!trigger || trigger.type !== "rca:changed") return false;
     var from = trigger.target;
     if (from && from.hasAttribute && from.hasAttribute("data-live-poller")) {
+      if (changesInFlight > 0) {
+        // The poll overtook the answer to our own change: decide when that answer is in.
+        pollOvertook = from;
+        return true;
+      }
       return polledToken !== null && polledToken === answeredToken;
     }
     var answeredBy = region.getAttribute("data-live-answered-by");
     return !!(answeredBy && from && from.closest && from.closest(answeredBy));
   }
+
+  // Our own changes on their way: a poll answered meanwhile may report exactly that change.
+  var changesInFlight = 0;
+  var pollOvertook = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    if (verb && verb !== "get") changesInFlight++;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    if (!verb || verb === "get" || changesInFlight === 0) return;
+    changesInFlight--;
+    var poller = pollOvertook;
+    if (changesInFlight > 0 || !poller) return;
+    pollOvertook = null;
+    // Someone else's change came with it: reload now, as the poll asked.
+    if (polledToken !== answeredToken && document.body.contains(poller)) {
+      poller.dispatchEvent(new CustomEvent("rca:changed", { bubbles: true }));
+    }
+  });
 
   document.addEventListener("htmx:confirm", function (event) {
     var region = event.target;

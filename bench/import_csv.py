@@ -7,7 +7,11 @@ RSS (VmHWM) is its own. The baseline reads the same file with ``csv.reader`` and
 evidence_row per line with ``sqlite3.executemany`` into a fresh database with the same schema
 (same indexes and unique constraint), then commits: the floor any importer sits on.
 
-    .venv/bin/python bench/import_csv.py [--rows 100000] [--profile]
+    .venv/bin/python bench/import_csv.py [--rows 100000] [--repeat 3] [--profile]
+
+The two are run in turn ``--repeat`` times (project, baseline, project, baseline, ...), and each
+figure is the median of its runs: a shared machine's speed drifts by a third from one minute to
+the next, and taking turns gives both sides the same weather.
 
 Prints one JSON line: rows/s of the project and of the baseline, goal ratio >= 0.4, with the
 child's peak RSS as "peak_rss_mb" (goal < 300 MB), and the same rates per CPU-second of each
@@ -20,6 +24,7 @@ import argparse
 import csv
 import json
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,7 +170,8 @@ def project_in_child(script: str, path: Path, tmp: Path, profile: bool, rows: in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--profile", action="store_true", help="pyinstrument the project path")
+    parser.add_argument("--repeat", type=int, default=3, help="turns each (median reported)")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument the first turn")
     parser.add_argument("--child", nargs=2, metavar=("CSV", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -174,11 +180,22 @@ def main() -> None:
 
     from rca.demo.exports import big_care_notes_csv
 
+    projects: list[dict] = []
+    baselines: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory(prefix="rca-bench-import-") as tmp:
         csv_path = big_care_notes_csv(Path(tmp) / "care-notes-carelog.csv", rows=args.rows)
-        project = project_in_child(__file__, csv_path, Path(tmp), args.profile, args.rows)
-        baseline_s, baseline_cpu = bare_import(csv_path, Path(tmp) / "b.db")
-    value = args.rows / project["elapsed"]
+        for turn in range(max(1, args.repeat)):
+            for name in ("p.db", "b.db"):
+                for suffix in ("", "-wal", "-shm"):
+                    Path(tmp, name + suffix).unlink(missing_ok=True)
+            profile = args.profile and turn == 0
+            projects.append(project_in_child(__file__, csv_path, Path(tmp), profile, args.rows))
+            baselines.append(bare_import(csv_path, Path(tmp) / "b.db"))
+    elapsed = statistics.median(p["elapsed"] for p in projects)
+    cpu = statistics.median(p["cpu"] for p in projects)
+    baseline_s = statistics.median(b[0] for b in baselines)
+    baseline_cpu = statistics.median(b[1] for b in baselines)
+    value = args.rows / elapsed
     baseline = args.rows / baseline_s
     print(
         json.dumps(
@@ -189,13 +206,14 @@ def main() -> None:
                 "ratio": round(value / baseline, 3),
                 "goal": GOAL,
                 "unit": "rows/s",
-                "peak_rss_mb": round(project["peak_rss_mb"], 1),
+                "peak_rss_mb": round(max(p["peak_rss_mb"] for p in projects), 1),
                 "peak_rss_goal_mb": RSS_GOAL_MB,
                 # Rows per CPU-second of each process: steady on a machine shared with other
                 # work, where wall-clock rates swing with the neighbours' load.
-                "cpu_value": round(args.rows / project["cpu"]),
+                "cpu_value": round(args.rows / cpu),
                 "cpu_baseline": round(args.rows / baseline_cpu),
-                "cpu_ratio": round(baseline_cpu / project["cpu"], 3),
+                "cpu_ratio": round(baseline_cpu / cpu, 3),
+                "runs": len(projects),
             }
         )
     )

@@ -86,30 +86,29 @@ def detect_column(values: Sequence[Any]) -> ColumnFormat | None:
     dmy_votes = mdy_votes = numeric = 0
     with_time = False
     total = 0
-    # A column repeats a few hundred distinct cells: classify each once.
-    seen: dict[Any, tuple[str | None, str, tuple[int, int] | None, bool]] = {}
-    for value in values:
+    # A column repeats a few hundred distinct cells: classify each once, weighted by its count.
+    # bool/int/float cells of equal value (True == 1 == 1.0) must not share a count.
+    if set(map(type, values)) <= {str}:
+        counts = Counter(values)
+    else:
+        counts = Counter(v if type(v) is str else (type(v), v) for v in values)
+    for key, n in counts.items():
+        value = key if type(key) is str else key[1]
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        total += 1
-        key = value if type(value) is str else (type(value), value)
-        found = seen.get(key)
-        if found is None:
-            found = _classify(value)
-            if len(seen) < 50_000:
-                seen[key] = found
-        family, style, parts, timed = found
+        total += n
+        family, style, parts, timed = _classify(value)
         if family is None:
             continue
-        families[family] += 1
-        styles[(family, style)] += 1
+        families[family] += n
+        styles[(family, style)] += n
         with_time = with_time or timed
         if parts is not None:
-            numeric += 1
+            numeric += n
             if parts[0] > 12 >= parts[1]:
-                dmy_votes += 1
+                dmy_votes += n
             elif parts[1] > 12 >= parts[0]:
-                mdy_votes += 1
+                mdy_votes += n
     if not total:
         return None
     dated = sum(families[f] for f in ("typed-date", "numeric", "ymd", "named"))

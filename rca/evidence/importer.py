@@ -30,7 +30,8 @@ from rca.evidence.planning import (
     resolve_mapping,
 )
 from rca.evidence.retry import retry_rejected
-from rca.evidence.rows import RowParser, RowRejected
+from rca.evidence.rows import RowParser
+from rca.evidence.table import gc_paused
 
 __all__ = [
     "ImportOutcome",
@@ -73,6 +74,7 @@ class ImportOutcome:
         }
 
 
+@gc_paused()
 def run_import(
     session: Session,
     req: ImportRequest,
@@ -111,46 +113,40 @@ def run_import(
     attention: list[dict[str, Any]] = []
     imported = 0
     earlier = already_imported(session, review.id, kind)
-    parse, review_id = parser.parse, review.id
+    review_id = review.id
     if progress:
         progress(0, total)
     for start in range(0, total, BATCH_SIZE):
-        batch = table.rows[start : start + BATCH_SIZE]
-        inserts: list[tuple[Any, ...]] = []
-        for number, cells in batch:
-            try:
-                row = parse(number, cells, keep_cells=False)
-            except RowRejected as exc:
-                reason = str(exc)
-                rejected.append({"row": number, "reason": reason})
-                attention.append(
-                    {
-                        "review_id": review_id,
-                        "import_id": record.id,
-                        "kind": kind,
-                        "row_number": number,
-                        "cells": parser.cells_of(cells),
-                        "reason": reason,
-                        "status": "open",
-                    }
-                )
-                continue
-            digest = row.content_hash
+        rows = table.rows[start : start + BATCH_SIZE]
+        batch = parser.parse_batch(rows)
+        for position, number, reason in batch.rejected:
+            rejected.append({"row": number, "reason": reason})
+            attention.append(
+                {
+                    "review_id": review_id,
+                    "import_id": record.id,
+                    "kind": kind,
+                    "row_number": number,
+                    "cells": parser.cells_of(rows[position][1]),
+                    "reason": reason,
+                    "status": "open",
+                }
+            )
+        new: list[int] = []  # indexes into the batch's usable rows of those to insert
+        for k, (number, digest) in enumerate(zip(batch.numbers, batch.hashes, strict=True)):
             if digest in earlier:
                 duplicates.append({"row": number, "same_as_row": None})
             elif digest in first_seen:
                 duplicates.append({"row": number, "same_as_row": first_seen[digest]})
             else:
                 first_seen[digest] = number
-                imported += 1
-                if writer is not None:
-                    inserts.append(writer.values(row, review_id, kind, parser.cells_json(cells)))
-        if writer is not None:
-            writer.insert(inserts)
+                new.append(k)
+        imported += len(new)
+        if writer is not None and new:
+            cells = parser.cells_json([rows[batch.positions[k]][1] for k in new])
+            writer.insert(writer.rows(batch, new, cells))
         if progress:
-            progress(min(start + len(batch), total), total)
-    if writer is not None:
-        writer.close()
+            progress(min(start + len(rows), total), total)
     if attention and write:
         session.execute(insert(RejectedRow.__table__), attention)
     outcome = ImportOutcome(

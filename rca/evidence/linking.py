@@ -11,15 +11,16 @@ records the import as a whole.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Table as SqlTable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rca.evidence.columns import ParsedBatch
 from rca.evidence.kinds import STAFF_CREATING_KINDS
 from rca.evidence.models import EvidenceImport, EvidenceRow
 from rca.evidence.rows import ParsedRow
@@ -51,6 +52,35 @@ class RowLinker:
     def person_id(self, row: ParsedRow) -> int | None:
         return self.people.resolve(row.person_ref) if row.person_ref else None
 
+    def staff_ids(self, batch: ParsedBatch, chosen: list[int]) -> list[int | None]:
+        """The staff id of each chosen row of a batch (registering new names, in row order, for
+        the kinds that bring staff in)."""
+        names = [batch.staff[k] for k in chosen]
+        if self.kind not in STAFF_CREATING_KINDS:
+            found = {n: self.staff.find(n) for n in set(names) if n}
+            return [None if not n or found[n] is None else found[n].id for n in names]  # type: ignore[union-attr]
+        roles = batch.field_values("role")
+        employment = batch.field_values("employment")
+        starts = batch.field_values("start_date")
+        return [
+            self.staff.resolve(
+                batch.staff[k],
+                role=roles[k],
+                employment=employment[k],
+                start_date=date.fromisoformat(starts[k])
+                if self.kind == "staff" and starts[k]
+                else None,
+            )
+            if batch.staff[k]
+            else None
+            for k in chosen
+        ]
+
+    def person_ids(self, references: list[str | None]) -> list[int | None]:
+        """The person id of each reference (registering new ones in the order they come)."""
+        ids = {ref: self.people.resolve(ref) for ref in dict.fromkeys(references) if ref}
+        return [ids[ref] if ref else None for ref in references]
+
 
 def evidence_values(
     row: ParsedRow, review_id: int, kind: str, record: EvidenceImport, linker: RowLinker
@@ -70,8 +100,6 @@ def evidence_values(
         "cells": row.cells,
         "import_id": record.id,
         "file_name": record.file_name,
-        "file_sha256": record.file_sha256,
-        "sheet": record.sheet,
         "row_number": row.number,
         "content_hash": row.content_hash,
         "author": None,
@@ -110,8 +138,6 @@ EVIDENCE_COLUMNS = (
     "cells",
     "import_id",
     "file_name",
-    "file_sha256",
-    "sheet",
     "row_number",
     "content_hash",
     "author",
@@ -119,13 +145,6 @@ EVIDENCE_COLUMNS = (
     "created_at",
 )
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-# json.dumps's own C encoder built once (dumps builds one per call): the same text as
-# json.dumps(value) for the plain dicts of parsed fields, in half the time.
-_FIELDS_JSON = (
-    c_make_encoder(None, None, encode_basestring_ascii, None, ": ", ", ", False, False, True)
-    if c_make_encoder is not None  # CPython's _json; a build without it uses json.dumps
-    else lambda value, _level: (json.dumps(value),)
-)
 #: SQLite page cache during a bulk insert (negative = KiB): 16 MB.
 IMPORT_CACHE_KIB = -16384
 
@@ -137,6 +156,7 @@ class EvidenceWriter:
         self.session = session
         self.record = record
         self.linker = linker
+        self.review_id, self.kind = record.review_id, record.kind
         table: SqlTable = EvidenceRow.__table__  # type: ignore[assignment]
         self.table = table
         dialect = session.get_bind().dialect
@@ -156,51 +176,61 @@ class EvidenceWriter:
             self._datetime = sqlite_datetime
         self._date = processor("occurred_on")
         self._bool = processor("concern")
-        self._days: dict[date, Any] = {}
         self._sqlite_cache: Any = None
         # The same for every row of the file: converted once.
         self.constant = {
             "import_id": record.id,
             "file_name": record.file_name,
-            "file_sha256": record.file_sha256,
-            "sheet": record.sheet,
             "author": None,
             "created_by_id": record.created_by_id,
             "created_at": processor("created_at")(record.created_at),
         }
 
-    def values(self, row: ParsedRow, review_id: int, kind: str, cells_json: str) -> tuple[Any, ...]:
-        """One row's tuple, in EVIDENCE_COLUMNS order."""
-        day = row.occurred_on
-        if day is not None:
-            stored_day = self._days.get(day)
-            if stored_day is None:
-                stored_day = self._days[day] = self._date(day)
-        else:
-            stored_day = None
+    def rows(
+        self, batch: ParsedBatch, chosen: list[int], cells: list[str]
+    ) -> list[tuple[Any, ...]]:
+        """The tuples (in EVIDENCE_COLUMNS order) of the ``chosen`` usable rows of a batch, with
+        ``cells`` their original cells as JSON."""
+
+        def pick(column: list[Any]) -> list[Any]:
+            return column if len(chosen) == len(column) else [column[k] for k in chosen]
+
+        stored = self._datetime
+        days = {d: self._date(d) for d in set(pick(batch.occurred_on)) if d is not None}
+        days[None] = None  # type: ignore[index]
         c = self.constant
-        return (
-            review_id,
-            kind,
-            None if row.occurred_at is None else self._datetime(row.occurred_at),
-            stored_day,
-            None if row.ends_at is None else self._datetime(row.ends_at),
-            self.linker.staff_id(row),
-            self.linker.person_id(row),
-            row.text,
-            self._bool(row.concern),
-            "".join(_FIELDS_JSON(row.fields, 0)),
-            cells_json,
-            c["import_id"],
-            c["file_name"],
-            c["file_sha256"],
-            c["sheet"],
-            row.number,
-            row.content_hash,
-            None,
-            c["created_by_id"],
-            c["created_at"],
+        return list(
+            zip(
+                repeat(self.review_id),
+                repeat(self.kind),
+                self._occurred_at(batch, pick),
+                map(days.__getitem__, pick(batch.occurred_on)),
+                [None if e is None else stored(e) for e in pick(batch.ends_at)],
+                self.linker.staff_ids(batch, chosen),
+                self.linker.person_ids(pick(batch.person)),
+                pick(batch.text),
+                map(self._bool, pick(batch.concern)),
+                pick(batch.fields_json),
+                cells,
+                repeat(c["import_id"]),
+                repeat(c["file_name"]),
+                pick(batch.numbers),
+                pick(batch.hashes),
+                repeat(None),
+                repeat(c["created_by_id"]),
+                repeat(c["created_at"]),
+            )
         )
+
+    def _occurred_at(self, batch: ParsedBatch, pick: Callable[[list[Any]], list[Any]]) -> list[Any]:
+        if self._datetime is sqlite_datetime:
+            # SQLite stores the text; the batch has each time's ISO text already.
+            return [
+                sqlite_datetime_of_iso(text) if text else None
+                for text in pick(batch.occurred_at_iso)
+            ]
+        stored = self._datetime
+        return [None if a is None else stored(a) for a in pick(batch.occurred_at)]
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
         """executemany on the session's connection, in the session's transaction."""
@@ -227,5 +257,12 @@ def sqlite_datetime(value: datetime) -> str:
     microseconds: "2026-03-03 14:30:00.000000"), without its per-value dict formatting."""
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    text = value.replace(tzinfo=None).isoformat(" ")
-    return text if value.microsecond else text + ".000000"
+    return value.isoformat(" ", "microseconds")[:26]  # the text before "+00:00"
+
+
+def sqlite_datetime_of_iso(text: str) -> str:
+    """``sqlite_datetime`` of a UTC time from its ``isoformat()`` text
+    ("2026-03-03T14:30:00+00:00" -> "2026-03-03 14:30:00.000000")."""
+    if text[19] == ".":
+        return f"{text[:10]} {text[11:26]}"
+    return f"{text[:10]} {text[11:19]}.000000"

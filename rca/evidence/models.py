@@ -126,9 +126,10 @@ class EvidenceRow(Audited, db.Model):
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("evidence_import.id", ondelete="SET NULL"), index=True
     )
+    #: The file's name (shown beside the row number wherever a row is cited). The file's
+    #: SHA-256 and sheet are its import's: kept once there, not on each of its rows (migration
+    #: 0010).
     file_name: Mapped[str | None] = mapped_column(String(255))
-    file_sha256: Mapped[str | None] = mapped_column(String(64))
-    sheet: Mapped[str | None] = mapped_column(String(120))
     #: The row number a spreadsheet user sees (header = row 1).
     row_number: Mapped[int | None]
     #: SHA-256 of the row's normalised cells (manual evidence: of its text, date and author).
@@ -142,6 +143,16 @@ class EvidenceRow(Audited, db.Model):
 
     staff: Mapped[StaffMember | None] = relationship(lazy="joined")
     person: Mapped[PersonSupported | None] = relationship(lazy="joined")
+    #: The import that brought the row in (rows of one import share one loaded object).
+    evidence_import: Mapped[EvidenceImport | None] = relationship()
+
+    @property
+    def file_sha256(self) -> str | None:
+        return self.evidence_import.file_sha256 if self.evidence_import else None
+
+    @property
+    def sheet(self) -> str | None:
+        return self.evidence_import.sheet if self.evidence_import else None
 
     def audit_describe(self) -> str:
         where = f" row {self.row_number} of {self.file_name}" if self.row_number else ""

@@ -6,7 +6,10 @@ Shared by the CSV reader (``reading``) and the workbook reader (``workbooks``).
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
@@ -112,3 +115,21 @@ def row_width(cells: list[Any]) -> int:
 
 def is_blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a file's rows are built (also a decorator).
+
+    A 100,000-row file makes about a million new objects, none in a reference cycle, and each
+    automatic collection walks the ones made so far again: a quarter of reading a file. Inside
+    an outer pause it changes nothing; the collector runs again as usual afterwards.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -294,8 +294,10 @@ def test_filters_detail_and_access(
 
     with app.app_context():
         row = db.session.scalars(select(EvidenceRow).where(EvidenceRow.row_number == 7)).one()
+        file_sha256 = row.file_sha256  # the file's, kept on the row's import
+        assert file_sha256 and len(file_sha256) == 64
     detail = web.get(f"/reviews/{rid}/evidence/rows/{row.id}", headers={"HX-Request": "1"}).text
-    assert "Row 7 of notes.csv" in detail and row.file_sha256 in detail
+    assert "Row 7 of notes.csv" in detail and file_sha256 in detail
     assert row.content_hash in detail and "Lena Lead" in detail
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in detail and "<script>alert(2)" not in detail
     plain = web.get(f"/reviews/{rid}/evidence/rows/{row.id}")

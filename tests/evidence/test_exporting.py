@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from rca.db import db
 from rca.evidence.exporting import COLUMNS, neutralise
-from rca.evidence.models import EvidenceRow
+from rca.evidence.models import EvidenceImport, EvidenceRow
 from rca.provider.models import PersonSupported
 from rca.reviews.models import ReviewPerson
 
@@ -34,6 +34,9 @@ def _seed(app: Any, review_id: int, service_id: int) -> None:
         db.session.add(person)
         db.session.flush()
         db.session.add(ReviewPerson(review_id=review_id, person_id=person.id, pseudonym="Person A"))
+        source = EvidenceImport(
+            review_id=review_id, kind="care-notes", file_name="=evil.csv", file_sha256="a" * 64
+        )
         for i, text in enumerate([*DANGEROUS, "Plain note, with a comma"]):
             db.session.add(
                 EvidenceRow(
@@ -45,7 +48,7 @@ def _seed(app: Any, review_id: int, service_id: int) -> None:
                     person_id=person.id,
                     cells={"Note": text},
                     file_name="=evil.csv",
-                    file_sha256="a" * 64,
+                    evidence_import=source,
                     row_number=i + 2,
                     content_hash=f"{i:064d}",
                 )
@@ -74,6 +77,7 @@ def test_csv_and_xlsx_exports(
     assert {r[4] for r in body} == {"Person A"} and "Mary Secret" not in text
     assert body[0][0] == "01/10/2026 10:30"  # BST
     assert {r[8] for r in body} == {"'=evil.csv"}
+    assert {r[11] for r in body} == {"a" * 64}  # the file's SHA-256, from the row's import
 
     xlsx = web.get(f"/reviews/{rid}/evidence/export.xlsx?q=plain")
     assert xlsx.status_code == 200

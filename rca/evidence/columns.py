@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import compress
 from typing import Any
 
-from rca.evidence.dates import london_offset_steady, london_to_utc, shift_span
+from rca.evidence.dates import ColumnFormat, london_offset_steady, london_to_utc, shift_span
+from rca.evidence.kinds import TargetField
 from rca.evidence.staff_register import normalise_name
 from rca.evidence.table import SourceRow, cell_text
 
@@ -42,13 +43,12 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One mapped field as the parsing reads it."""
+    """One mapped field as the parsing reads it: the field, its column and the column's format."""
 
-    name: str
-    label: str
+    target: TargetField
     column: str
     index: int
-    required: bool
+    fmt: ColumnFormat | None
     #: Distinct cell -> parsed value, Refusal or BLANK; None for free text (never cached).
     cache: dict[Any, Any] | None
 
@@ -100,9 +100,9 @@ def parse_columns(
     for step in steps:
         column = columns[step.index] if columns else ()
         if step.cache is None:
-            values[step.name] = _text_values(step, column, rejected)
+            values[step.target.name] = _text_values(step, column, rejected)
         else:
-            values[step.name] = _cached_values(step, column, rejected, parse_cell)
+            values[step.target.name] = _cached_values(step, column, rejected, parse_cell)
     positions = list(range(len(rows)))
     if rejected:
         keep = [k not in rejected for k in positions]
@@ -145,8 +145,8 @@ def _text_values(step: Step, column: Sequence[Any], rejected: dict[int, str]) ->
     if "" in texts or any(map(str.isspace, texts)):
         for k, text in enumerate(texts):
             if not text or text.isspace():
-                if step.required:
-                    rejected.setdefault(k, f"{step.label} (column {step.column!r}) is empty")
+                if step.target.required:
+                    rejected.setdefault(k, f"{step.target.label} (column {step.column!r}) is empty")
                 texts[k] = None
     return texts
 

@@ -36,45 +36,42 @@ class RowLinker:
         self.people = PeopleRegister(session, service_id, write=write)
 
     def staff_id(self, row: ParsedRow) -> int | None:
-        if not row.staff_name:
-            return None
-        if self.kind in STAFF_CREATING_KINDS:
-            start = row.fields.get("start_date") if self.kind == "staff" else None
-            return self.staff.resolve(
-                row.staff_name,
-                role=row.fields.get("role"),
-                employment=row.fields.get("employment"),
-                start_date=date.fromisoformat(start) if start else None,
-            )
-        member = self.staff.find(row.staff_name)
-        return member.id if member else None
+        fields = row.fields
+        return self._staff(
+            row.staff_name, fields.get("role"), fields.get("employment"), fields.get("start_date")
+        )
 
     def person_id(self, row: ParsedRow) -> int | None:
         return self.people.resolve(row.person_ref) if row.person_ref else None
 
     def staff_ids(self, batch: ParsedBatch, chosen: list[int]) -> list[int | None]:
         """The staff id of each chosen row of a batch (registering new names, in row order, for
-        the kinds that bring staff in)."""
-        names = [batch.staff[k] for k in chosen]
-        if self.kind not in STAFF_CREATING_KINDS:
-            found = {n: self.staff.find(n) for n in set(names) if n}
-            return [None if not n or found[n] is None else found[n].id for n in names]  # type: ignore[union-attr]
-        roles = batch.field_values("role")
-        employment = batch.field_values("employment")
-        starts = batch.field_values("start_date")
-        return [
-            self.staff.resolve(
-                batch.staff[k],
-                role=roles[k],
-                employment=employment[k],
-                start_date=date.fromisoformat(starts[k])
-                if self.kind == "staff" and starts[k]
-                else None,
+        the kinds that bring staff in; the others look each distinct name up once)."""
+        if self.kind in STAFF_CREATING_KINDS:
+            roles, employment, starts = (
+                batch.field_values(key) for key in ("role", "employment", "start_date")
             )
-            if batch.staff[k]
-            else None
-            for k in chosen
-        ]
+            return [self._staff(batch.staff[k], roles[k], employment[k], starts[k]) for k in chosen]
+        names = [batch.staff[k] for k in chosen]
+        found = {n: self._staff(n, None, None, None) for n in set(names) if n}
+        return [found[n] if n else None for n in names]
+
+    def _staff(
+        self, name: str | None, role: str | None, employment: str | None, start: str | None
+    ) -> int | None:
+        """Kinds that bring staff in register the name with its details (a staff list's start
+        date among them); the others only find it."""
+        if not name:
+            return None
+        if self.kind not in STAFF_CREATING_KINDS:
+            member = self.staff.find(name)
+            return member.id if member else None
+        return self.staff.resolve(
+            name,
+            role=role,
+            employment=employment,
+            start_date=date.fromisoformat(start) if self.kind == "staff" and start else None,
+        )
 
     def person_ids(self, references: list[str | None]) -> list[int | None]:
         """The person id of each reference (registering new ones in the order they come)."""

@@ -124,22 +124,15 @@ class RowParser:
         #: once (free text is not cached).
         self.steps = [
             Step(
-                f.name,
-                f.label,
+                f,
                 mapping[f.name],
                 index[mapping[f.name]],
-                f.required,
+                formats.get(mapping[f.name]),
                 {} if f.type in _CACHED_TYPES else None,
             )
             for f in KIND_FIELDS[kind]
             if f.name in mapping
         ]
-        self._targets = {f.name: f for f in KIND_FIELDS[kind]}
-        self._formats = {
-            f.name: formats.get(mapping[f.name])
-            for f in self._targets.values()
-            if f.name in mapping
-        }
         self.when = WHEN_FIELD.get(kind, "occurred_at")
         self._typed_cells: dict[tuple[type, Any], str] = {}
 
@@ -179,14 +172,14 @@ class RowParser:
 
     def _parse_cell(self, step: Step, raw: Any) -> Any:
         """What one cell of a cached column parses to, or a Refusal / BLANK marker."""
-        target = self._targets[step.name]
+        target = step.target
         text = cell_text(raw)
         if not text.strip():
             if target.required:
                 return Refusal(f"{target.label} (column {step.column!r}) is empty")
             return BLANK
         try:
-            return self._value(target, step.column, raw, text, self._formats[step.name])
+            return self._value(target, step.column, raw, text, step.fmt)
         except RowRejected as exc:
             return Refusal(str(exc))
 

@@ -44,6 +44,9 @@ KNOWN_REVIEW_ENDPOINTS = {
 #: GET routes of a thing that exists only once made (an issued report, a rendered page image):
 #: at the user's own service they may answer 404 for it; another service's is 404 as for all.
 NEEDS_A_RESOURCE = {"api.get_report_pdf", "reports.page_image", "reports.issued_pdf"}
+#: GET routes that answer a file (not JSON), and only to the roles allowed to take it away: a
+#: review bundle holds names and care references (rca.access "export"); others get 403.
+FILE_FOR_SOME_ROLES = {"api.get_review_bundle": {"investigator", "facilitator"}}
 #: A plausible body for any write: if a route forgot its access check, the change would go
 #: through, so "nothing written" means something.
 PLAUSIBLE_BODY = {
@@ -208,10 +211,16 @@ def test_own_services_review_answers_on_every_get_route(app, role, two_services,
     for rule, url in gets:
         if rule.endpoint in NEEDS_A_RESOURCE:
             continue
+        if rule.endpoint in FILE_FOR_SOME_ROLES:
+            response = _api_request(api, token, "GET", url)
+            allowed = role in FILE_FOR_SOME_ROLES[rule.endpoint]
+            assert response.status_code == (200 if allowed else 403), (url, response.status_code)
+            continue
         if rule.rule.startswith("/api/"):
             response = _api_request(api, token, "GET", url)
             assert response.status_code == 200, (url, response.status_code)
-            assert json.loads(response.get_data(as_text=True))
+            # An empty list is a real answer (no similar reviews yet); the body must be JSON.
+            assert isinstance(json.loads(response.get_data(as_text=True)), dict | list), url
         else:
             response = web.client.get(url, follow_redirects=True)
             assert response.status_code == 200, (url, response.status_code)

@@ -111,6 +111,10 @@ def load(session: Session, today: date) -> list[LoadedReview]:
     loaded = [
         _review(session, clock, spec, services, staff, users, today) for spec in stories.REVIEWS
     ]
+    # The two years of earlier reviews the learning figures read (rca.demo.learning).
+    from rca.demo.learning import load_history
+
+    loaded += [_loaded(review) for review in load_history(session, clock, users, today)]
     session.commit()
     return loaded
 
@@ -198,9 +202,13 @@ def _review(
         .where(Review.id == review.id)
         .values(created_at=first, updated_at=last)
     )
+    return _loaded(review)
+
+
+def _loaded(review: Review) -> LoadedReview:
     return LoadedReview(
         review.reference,
-        spec["service"],
+        review.service.code,
         review.title,
         review.stage,
         review.depth,

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from rca.db import db
-from rca.demo import loader
+from rca.demo import loader, stories
 from rca.fishbone.meeting import current_meeting, meeting_summaries
 from rca.reviews.models import STAGES, Review
 
@@ -16,7 +16,9 @@ from rca.reviews.models import STAGES, Review
 def test_reviews_at_analysis_or_later_have_a_recorded_meeting(ctx):
     loader.load(db.session, date(2026, 11, 30))
     order = list(STAGES)
-    reviews = db.session.scalars(select(Review).order_by(Review.id)).all()
+    # The story reviews come first; the earlier reviews behind the learning figures
+    # (rca.demo.learning) were closed before meetings were recorded in the tool.
+    reviews = db.session.scalars(select(Review).order_by(Review.id)).all()[: len(stories.REVIEWS)]
     analysed = [r for r in reviews if order.index(r.stage) >= order.index("analysis")]
     assert len(analysed) == 5
     for review in analysed:

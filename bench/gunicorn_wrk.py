@@ -1,14 +1,17 @@
-"""Requests per second of the review page under gunicorn + wrk, against a bare Flask app.
+"""Requests per second under gunicorn + wrk: the review page and the meeting poll against the
+signed-in floor, for each candidate server setting.
 
-Builds a SQLite database with 1,000 reviews in a temporary directory, starts gunicorn (2 sync
-workers, 127.0.0.1 only) on the project, signs in by posting the login form, then runs
-``wrk -t2 -c8 -d30s`` on a review page with the session cookie. It then serves a bare Flask app
-(one trivial view returning a small HTML page) with the same gunicorn settings and runs the same
-wrk. Any non-200 answer or socket error counts as an error (must be 0).
+Builds a SQLite database with 1,000 reviews in a temporary directory. For each server setting
+(sync workers, gthread workers with threads), it serves the project and the signed-in floor app
+(bench/pages.py's minimal Flask-Login + SQLAlchemy page with one query) with the same gunicorn
+settings, signs in to each, and runs wrk: the review page and the floor page at -c8, the meeting
+poll (204 while nothing changed) and the floor page at -c64. Any answer other than 200/204, and
+any socket error, counts as an error (must be 0). p99 latency is printed.
 
-    .venv/bin/python bench/gunicorn_wrk.py [--duration 30]   # or RCA_BENCH_DURATION=3
+    .venv/bin/python bench/gunicorn_wrk.py [--duration 10] [--settings sync2,gthread2x4]
 
-Prints one JSON line; goal: ratio (project / bare) >= 0.5.
+One JSON line per measure and setting; goals: review page >= 1/3 of the floor's requests/s,
+poll >= 2/3.
 """
 
 from __future__ import annotations
@@ -33,16 +36,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-GOAL = 0.5
-BARE_APP = """
-from flask import Flask
+GOALS = {"review_page": 1 / 3, "meeting_poll": 2 / 3}
+#: Candidate server settings: name -> gunicorn arguments.
+SETTINGS = {
+    "sync2": ["--workers", "2"],
+    "sync4": ["--workers", "4"],
+    "gthread2x4": ["--workers", "2", "--worker-class", "gthread", "--threads", "4"],
+}
+FLOOR_APP = """
+import sys
+from pathlib import Path
 
-app = Flask(__name__)
+sys.path.insert(0, {bench!r})
+import pages
 
-
-@app.get("/")
-def index():
-    return "<!doctype html><title>Hello</title><p>Hello, world.</p>"
+app, _ = pages.signed_in_floor_app(Path({db!r}))
 """
 # Counts every answer that is not a 200: wrk itself treats redirects (a lost session sends one to
 # the sign-in page) as success.
@@ -50,7 +58,9 @@ WRK_LUA = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) bad = 0 end
-function response(status, headers, body) if status ~= 200 then bad = bad + 1 end end
+function response(status, headers, body)
+  if status ~= 200 and status ~= 204 then bad = bad + 1 end
+end
 function done(summary, latency, requests)
   local total = 0
   for _, t in ipairs(threads) do total = total + t:get("bad") end
@@ -65,9 +75,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn(app_spec: str, port: int, cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+def gunicorn(
+    app_spec: str, port: int, cwd: Path, env: dict[str, str], setting: list[str]
+) -> subprocess.Popen:
     exe = str(Path(sys.executable).parent / "gunicorn")
-    cmd = [exe, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"]
+    cmd = [exe, "--bind", f"127.0.0.1:{port}", *setting, "--log-level", "warning"]
     helptext = subprocess.run([exe, "--help"], capture_output=True, text=True).stdout
     if "--no-control-socket" in helptext:
         # gunicorn 27's control socket has one fixed path; skip it so runs never collide.
@@ -127,8 +139,10 @@ def check_page(url: str, cookie: str) -> None:
         assert response.status == 200, response.status
 
 
-def wrk(url: str, duration: int, lua: Path, headers: list[str]) -> dict[str, float]:
-    cmd = ["wrk", "-t2", "-c8", f"-d{duration}s", "-s", str(lua), "--latency"]
+def wrk(
+    url: str, duration: int, lua: Path, headers: list[str], connections: int = 8
+) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(lua), "--latency"]
     for h in headers:
         cmd += ["-H", h]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
@@ -139,15 +153,85 @@ def wrk(url: str, duration: int, lua: Path, headers: list[str]) -> dict[str, flo
         errors = max(errors, int(m[1]))
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(g) for g in m.groups())
-    return {"rps": rps, "errors": errors}
+    p99 = re.search(r"\s99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    p99_ms = float(p99[1]) * scale[p99[2]] if p99 else float("nan")
+    return {"rps": rps, "errors": errors, "p99_ms": p99_ms}
+
+
+def floor_cookie(base: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(base + "/login").read()
+    cookie = next(c for c in jar if c.name == "session")
+    return f"session={cookie.value}"
+
+
+def poll_url(base: str, review_id: int, cookie: str) -> str:
+    request = urllib.request.Request(
+        f"{base}/reviews/{review_id}/meeting",
+        headers={"Cookie": cookie, "User-Agent": dataset.USER_AGENT},
+    )
+    page = urllib.request.urlopen(request).read().decode()
+    token = re.search(r'(/reviews/\d+/live\?since=[^"&]+)', page)
+    assert token, "no live token on the meeting page"
+    return base + token[1].replace("&amp;", "&")
+
+
+def measure(setting: str, tmp: Path, env: dict[str, str], review_id: int, args) -> list[dict]:
+    lua = tmp / "count.lua"
+    gargs = SETTINGS[setting]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = gunicorn("wsgi:app", port, ROOT, env, gargs)
+    try:
+        cookie = sign_in(base)
+        url = f"{base}/reviews/{review_id}/scope"
+        check_page(url, cookie)
+        headers = [f"Cookie: {cookie}", _ua()]
+        page = wrk(url, args.duration, lua, headers, 8)
+        poll = wrk(poll_url(base, review_id, cookie), args.duration, lua, headers, 64)
+    finally:
+        stop(proc)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = gunicorn("floor_app:app", port, tmp, env, gargs)
+    try:
+        headers = [f"Cookie: {floor_cookie(base)}", _ua()]
+        floor8 = wrk(base + "/", args.duration, lua, headers, 8)
+        floor64 = wrk(base + "/", args.duration, lua, headers, 64)
+    finally:
+        stop(proc)
+    lines = []
+    for name, project, floor, conns in (
+        ("review_page", page, floor8, 8),
+        ("meeting_poll", poll, floor64, 64),
+    ):
+        lines.append(
+            {
+                "bench": f"gunicorn_{name}",
+                "value": round(project["rps"], 1),
+                "baseline": round(floor["rps"], 1),
+                "ratio": round(project["rps"] / floor["rps"], 3),
+                "goal": round(GOALS[name], 3),
+                "unit": "requests/s",
+                "setting": setting,
+                "connections": conns,
+                "p99_ms": round(project["p99_ms"], 2),
+                "baseline_p99_ms": round(floor["p99_ms"], 2),
+                "errors": int(project["errors"] + floor["errors"]),
+            }
+        )
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--duration", type=int, default=int(os.environ.get("RCA_BENCH_DURATION", "30"))
+        "--duration", type=int, default=int(os.environ.get("RCA_BENCH_DURATION", "10"))
     )
     parser.add_argument("--reviews", type=int, default=1000)
+    parser.add_argument("--settings", default=",".join(SETTINGS))
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
@@ -157,9 +241,11 @@ def main() -> None:
         db_path = tmp / "bench.sqlite3"
         app = dataset.build(db_path, total=args.reviews)
         review_id = dataset.sample_review_id(app)
-        lua = tmp / "count.lua"
-        lua.write_text(WRK_LUA)
-        (tmp / "bare_app.py").write_text(BARE_APP)
+        (tmp / "count.lua").write_text(WRK_LUA)
+        floor_db = tmp / "floor.sqlite3"
+        (tmp / "floor_app.py").write_text(
+            FLOOR_APP.format(bench=str(Path(__file__).resolve().parent), db=str(floor_db))
+        )
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{db_path}",
@@ -167,35 +253,9 @@ def main() -> None:
             "RCA_SESSION_COOKIE_SECURE": "false",
             "RCA_REMEMBER_COOKIE_SECURE": "false",
         }
-
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        proc = gunicorn("wsgi:app", port, ROOT, env)
-        try:
-            cookie = sign_in(base)
-            url = f"{base}/reviews/{review_id}/scope"
-            check_page(url, cookie)
-            project = wrk(url, args.duration, lua, [f"Cookie: {cookie}", _ua()])
-        finally:
-            stop(proc)
-
-        port = free_port()
-        proc = gunicorn("bare_app:app", port, tmp, env)
-        try:
-            bare = wrk(f"http://127.0.0.1:{port}/", args.duration, lua, [_ua()])
-        finally:
-            stop(proc)
-
-    line = {
-        "bench": "gunicorn_wrk_review_page",
-        "value": round(project["rps"], 1),
-        "baseline": round(bare["rps"], 1),
-        "ratio": round(project["rps"] / bare["rps"], 3),
-        "goal": GOAL,
-        "unit": "requests/s",
-        "errors": int(project["errors"] + bare["errors"]),
-    }
-    print(json.dumps(line))
+        for setting in args.settings.split(","):
+            for line in measure(setting, tmp, env, review_id, args):
+                print(json.dumps(line), flush=True)
 
 
 def _ua() -> str:

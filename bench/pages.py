@@ -1,15 +1,19 @@
-"""Server time of the review page and the review list, against a bare Flask app's trivial request.
+"""Server time of the pages people open most, against the signed-in floor, with SQL counted.
 
 Builds a fresh SQLite database with 1,000 reviews in a temporary directory, signs in through the
 real login form, then times requests through the Flask test client (in-process, so no network or
-server is measured: only the app's own work). The baseline is a bare Flask app's trivial view timed
-the same way in the same run, so the ratio holds across machines.
+server is measured: only the app's own work). The reference is the signed-in floor: a minimal
+Flask-Login + Flask-SQLAlchemy app's signed-in page with one query and a small template, timed the
+same way in the same run (the least any signed-in, database-backed page costs), so the ratio holds
+across machines. A bare Flask page is measured too and printed beside it.
 
     .venv/bin/python bench/pages.py [--iterations 500] [--profile]
 
-Prints one JSON line per measure (review_page, review_list); goal: ratio <= 5. A first line,
-signed_in_floor, is a minimal Flask-Login + Flask-SQLAlchemy app's signed-in page with one query:
-the floor any signed-in page sits on; each page line carries its ratio to that floor too.
+Prints one JSON line per measure: signed_in_floor first, then review_page, review_list,
+analysis_pane, evidence_pane (goal: ratio to the floor <= 3) and meeting_poll (the request every
+browser in a meeting repeats each second, answered 204 while nothing changed; goal <= 1.5). Each
+line carries the SQL statements the request issued (``statements``): a page must not issue a query
+per row.
 """
 
 from __future__ import annotations
@@ -32,7 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dataset  # noqa: E402
 
+#: The earlier goal against the bare page (bench/fishbone.py and bench/timeline_pane.py keep it).
 GOAL = 5.0
+#: Ratio to the signed-in floor, per measure (issue 17).
+GOALS = {"meeting_poll": 1.5}
+PAGE_GOAL = 3.0
 WARMUP = 50
 
 
@@ -117,9 +125,11 @@ def signed_in_floor_app(db_path: Path) -> tuple[Flask, Callable[[], object]]:
 
     with app.app_context():
         store.create_all()
-        store.session.add(Account(id=1, name="Tom Whitfield"))
-        store.session.add_all(Item(id=i, title=f"Review {i}") for i in range(1, 1001))
-        store.session.commit()
+        # Seeded once: bench/gunicorn_wrk.py imports this in every worker of a server.
+        if store.session.get(Account, 1) is None:
+            store.session.add(Account(id=1, name="Tom Whitfield"))
+            store.session.add_all(Item(id=i, title=f"Review {i}") for i in range(1, 1001))
+            store.session.commit()
     client = app.test_client()
     assert client.get("/login").status_code == 200
     return app, checked(client, "/")
@@ -138,14 +148,63 @@ def signed_in_client(app: Flask, email: str) -> object:
     return client
 
 
-def checked(client: object, url: str) -> Callable[[], object]:
+def checked(
+    client: object, url: str, status: int = 200, headers: dict[str, str] | None = None
+) -> Callable[[], object]:
     def get() -> object:
-        response = client.get(url)  # type: ignore[attr-defined]
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
+        response = client.get(url, headers=headers or {})  # type: ignore[attr-defined]
+        if response.status_code != status:
+            raise SystemExit(f"{url} answered {response.status_code}, not {status}")
         return response
 
     return get
+
+
+def statements_per_request(app: Flask, get: Callable[[], object]) -> int:
+    """How many SQL statements one request issues (after warm-up: caches as they would be)."""
+    from sqlalchemy import event
+
+    from rca.db import db
+
+    count = 0
+
+    def counted(*_: object) -> None:
+        nonlocal count
+        count += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        get()
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    return count
+
+
+def analysed_review_id(app: Flask) -> int:
+    """The demo review with the most causes: the Analysis and Evidence panes at their fullest."""
+    from sqlalchemy import func, select
+
+    from rca.db import db
+    from rca.fishbone.models import Cause
+
+    with app.app_context():
+        return (
+            db.session.execute(
+                select(Cause.review_id).group_by(Cause.review_id).order_by(func.count().desc())
+            )
+            .scalars()
+            .first()
+        )
+
+
+def live_token(client: object, review_id: int) -> str:
+    page = client.get(f"/reviews/{review_id}/meeting")  # type: ignore[attr-defined]
+    token = re.search(r'/live\?since=([^"&]+)', page.text)
+    if not token:
+        raise SystemExit("no live token on the meeting page")
+    return token[1]
 
 
 def main() -> None:
@@ -153,27 +212,70 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=500)
     parser.add_argument("--reviews", type=int, default=1000)
     parser.add_argument("--profile", action="store_true", help="pyinstrument each page too")
+    parser.add_argument("--only", help="comma-separated measures (profiling one page)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="rca-bench-") as tmp:
         app = dataset.build(Path(tmp) / "bench.sqlite3", total=args.reviews)
         review_id = dataset.sample_review_id(app)
+        analysed = analysed_review_id(app)
         client = signed_in_client(app, dataset.ADMIN)
+        htmx = {"HX-Request": "true"}
         pages = {
             "review_page": checked(client, f"/reviews/{review_id}/scope"),
             "review_list": checked(client, "/"),
+            "analysis_pane": checked(client, f"/reviews/{analysed}/analysis"),
+            "evidence_pane": checked(client, f"/reviews/{analysed}/evidence"),
+            "meeting_poll": checked(
+                client,
+                f"/reviews/{analysed}/live?since={live_token(client, analysed)}",
+                204,
+                htmx,
+            ),
         }
+        if args.only:
+            pages = {k: v for k, v in pages.items() if k in args.only.split(",")}
         base = bare_app().test_client()
         _, floor_get = signed_in_floor_app(Path(tmp) / "floor.sqlite3")
-        baseline = medians_ms(checked(base, "/"), args.iterations)
-        results = {name: medians_ms(get, args.iterations) for name, get in pages.items()}
+        bare = medians_ms(checked(base, "/"), args.iterations)
         floor = medians_ms(floor_get, args.iterations)
-        # Measured again after the pages so a drifting machine shows up in the baseline too.
-        again = medians_ms(checked(base, "/"), args.iterations)
-        baseline = (min(baseline[0], again[0]), min(baseline[1], again[1]))
+        results = {name: medians_ms(get, args.iterations) for name, get in pages.items()}
+        # The floor again after the pages, so a drifting machine shows up in the reference too.
+        again = medians_ms(floor_get, args.iterations)
+        floor = (min(floor[0], again[0]), min(floor[1], again[1]))
+        counts = {name: statements_per_request(app, get) for name, get in pages.items()}
         if args.profile:
             profile(pages)
-    report(results, baseline, floor)
+    report_against_floor(results, floor, bare, counts)
+
+
+def report_against_floor(
+    results: dict[str, tuple[float, float]],
+    floor: tuple[float, float],
+    bare: tuple[float, float],
+    statements: dict[str, int] | None = None,
+) -> None:
+    """One JSON line per measure: wall-clock value / the floor's / ratio (the goal's terms), the
+    same in CPU time, the bare Flask page for scale, and the SQL statements per request."""
+    lines = {"signed_in_floor": floor, **results}
+    for name, (value, cpu) in lines.items():
+        floor_line = name == "signed_in_floor"
+        line: dict[str, object] = {
+            "bench": name,
+            "value": round(value, 3),
+            "baseline": round(floor[0], 3),
+            "ratio": round(value / floor[0], 2),
+            "goal": None if floor_line else GOALS.get(name, PAGE_GOAL),
+            "unit": "ms",
+            "cpu_ms": round(cpu, 3),
+            "baseline_cpu_ms": round(floor[1], 3),
+            "cpu_ratio": round(cpu / floor[1], 2) if floor[1] else None,
+            "bare_ms": round(bare[0], 3),
+            "ratio_to_bare": round(value / bare[0], 2),
+        }
+        if statements and name in statements:
+            line["statements"] = statements[name]
+        print(json.dumps(line))
 
 
 def report(

@@ -11,13 +11,14 @@ from typing import Any, Literal
 
 from flask import abort
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from rca.accounts.models import ROLES, User
 from rca.db import db
 from rca.provider.models import Service
 from rca.reviews.models import Review
 
-Permission = Literal["view", "contribute", "edit", "create", "admin"]
+Permission = Literal["view", "contribute", "edit", "create", "export", "admin"]
 
 #: Which roles grant each permission at a service.
 GRANTS: dict[str, frozenset[str]] = {
@@ -25,6 +26,9 @@ GRANTS: dict[str, frozenset[str]] = {
     "contribute": frozenset({"admin", "investigator", "facilitator", "contributor"}),
     "edit": frozenset({"admin", "investigator", "facilitator"}),
     "create": frozenset({"admin", "investigator", "facilitator"}),
+    # A review bundle carries people's names and care references and every staff name: only
+    # the roles that see the report's originals may take one away (rca.portability).
+    "export": frozenset({"admin", "investigator", "facilitator"}),
     "admin": frozenset({"admin"}),
 }
 _RANK = {role: i for i, role in enumerate(ROLES)}
@@ -79,9 +83,16 @@ def visible_reviews(user: User) -> Select:
     return restrict_to_visible(select(Review), user, Review.service_id)
 
 
+#: Every workspace pane names the review's lead: joined in (name only), and without the lead's
+#: roles, which a lazy load would fetch with a second and third query.
+_WITH_LEAD = [
+    joinedload(Review.lead).load_only(User.id, User.name).lazyload(User.memberships),
+]
+
+
 def review_for(user: User, review_id: int, need: Permission = "view") -> Review:
     """The review if the user may see it (else 404) and holds ``need`` there (else 403)."""
-    review = db.session.get(Review, review_id)
+    review = db.session.get(Review, review_id, options=_WITH_LEAD)
     if review is None or not can(user, "view", review.service_id):
         abort(404)
     if need != "view" and not can(user, need, review.service_id):

@@ -1,14 +1,8 @@
 """Live sync without a second service: the audit trail is the change feed.
 
-Every change to a review writes an ``AuditEntry`` with its ``review_id`` in the same transaction
-(``rca.audit.recorder``), so "has anything changed?" is one indexed query on ``audit_entry``. It
-works across any number of app processes, on SQLite and PostgreSQL, because the database is the
-only thing they share.
-
-The token is the newest entry id *and* the number of entries. The id alone is not enough on
-PostgreSQL: two transactions draw ids 100 and 101 from the sequence, 101 commits first and a
-poller reads "101"; when 100 commits later the maximum is still 101. The count moves anyway.
-(SQLite serialises writers, so ids arrive in commit order there.)
+The change feed is the review's change token (``rca.audit.changes``): the newest History entry
+of the review and their count, one indexed query, the same in every app process. Shared records
+(users, services) are left out: a meeting redraws nothing for them.
 
 Presence is an upsert of ``(review, user, last_seen)``, skipped while the row is fresh, so a room
 of eight browsers polling every second writes about once per person every few seconds.
@@ -19,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rca.accounts.models import User
-from rca.audit.models import AuditEntry
+from rca.audit.changes import ChangeToken
 from rca.db import utcnow
 from rca.fishbone.meeting_models import MeetingPresence
 
@@ -34,13 +28,12 @@ PRESENCE_REFRESH = timedelta(seconds=5)
 PRESENCE_WINDOW = timedelta(seconds=10)
 
 
+_TOKEN = ChangeToken(shared=False)
+
+
 def change_token(session: Session, review_id: int) -> str:
     """A short string that changes whenever anything about the review changes."""
-    newest, count = session.execute(
-        select(func.max(AuditEntry.id), func.count(AuditEntry.id)).where(
-            AuditEntry.review_id == review_id
-        )
-    ).one()
+    newest, count = _TOKEN.read(session, review_id)
     return f"{newest or 0}.{count}"
 
 

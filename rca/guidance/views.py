@@ -2,7 +2,12 @@
 
 The workspace includes ``guidance/_panel.html``, which asks ``guidance_for(review)`` (a template
 global) for the rules' results; the stage-move form asks the same object which rules the next
-move needs a reason for. One evaluation serves both within a request (cached on ``g``).
+move needs a reason for. One evaluation serves both within a request (cached on ``g``), and
+across requests while the review's change token stands (``rca.audit.changes``): every fact the
+rules read (causes, their evidence, actions, overrides, the framework's settings, the review, the
+users who overrode) writes a History entry of the review or a shared one when it changes, so
+moving between panes re-reads one token instead of the facts. Today's date is in the key (a
+review point falls due overnight).
 ``GET /reviews/<id>/guidance`` answers the panel alone; the panel requests it whenever
 ``rca:changed`` reaches the body (other areas' endpoints send ``HX-Trigger: rca:changed``).
 """
@@ -15,6 +20,7 @@ from flask import Blueprint, g
 from flask_login import current_user, login_required
 
 from rca import access
+from rca.audit.changes import ChangeToken, TokenCache
 from rca.db import db, today_london
 from rca.guidance.overrides import field_name, to_explain
 from rca.guidance.rules import RuleResult, evaluate
@@ -57,13 +63,23 @@ def _next_stage(review: Review) -> str | None:
     return order[i + 1] if i + 1 < len(order) else None
 
 
+#: Rule results are a few kB per review; a busy process has a few dozen reviews open.
+_results: TokenCache[tuple[RuleResult, ...]] = TokenCache(ChangeToken(), max_entries=256)
+
+
 def guidance_for(review: Review) -> Panel:
     """The panel's data for this review, evaluated once per request and review version."""
     cache: dict[tuple[int, int], Panel] = g.setdefault("guidance_panels", {})
     key = (review.id, review.version)
     if key not in cache:
-        results = evaluate(db.session, review, today_london())
-        cache[key] = Panel(review, results, _next_stage(review))
+        today = today_london()
+        results = _results.get(
+            db.session,
+            review,
+            ("guidance", today, review.stage, review.version),
+            lambda: tuple(evaluate(db.session, review, today)),
+        )
+        cache[key] = Panel(review, list(results), _next_stage(review))
     return cache[key]
 
 

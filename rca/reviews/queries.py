@@ -13,7 +13,8 @@ from rca import access
 from rca.accounts.models import User
 from rca.audit.models import AuditEntry
 from rca.provider.models import Service
-from rca.reviews.models import STAGES, TRIGGERS, Review
+from rca.reviews.models import STAGES, TRIGGERS, Review, ReviewPerson, ReviewStaff
+from rca.validation import parse_page
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class ReviewFilters:
             stage=str(args.get("stage", "")) if args.get("stage") in STAGES else "",
             trigger=str(args.get("trigger", "")) if args.get("trigger") in TRIGGERS else "",
             q=str(args.get("q", "")).strip()[:100],
-            page=max(1, int(page)) if page.isdigit() else 1,
+            page=parse_page(page),
         )
 
     def as_args(self, **changes: Any) -> dict[str, Any]:
@@ -112,3 +113,26 @@ def user_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not wanted:
         return {}
     return dict(session.execute(select(User.id, User.name).where(User.id.in_(wanted))).all())
+
+
+@dataclass(frozen=True)
+class ScopeCounts:
+    people: int
+    staff: int
+
+
+def scope_counts(session: Session, review: Review) -> ScopeCounts:
+    """How many people and staff are in scope, in one query (the side panel on every pane shows
+    the numbers; loading both lists for them cost two queries and their objects)."""
+    people = (
+        select(func.count(ReviewPerson.id))
+        .where(ReviewPerson.review_id == review.id)
+        .scalar_subquery()
+    )
+    staff = (
+        select(func.count(ReviewStaff.id))
+        .where(ReviewStaff.review_id == review.id)
+        .scalar_subquery()
+    )
+    n_people, n_staff = session.execute(select(people, staff)).one()
+    return ScopeCounts(people=n_people, staff=n_staff)

@@ -8,17 +8,18 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from rca import access
-from rca.accounts.models import User
+from rca.accounts.models import Membership, User
 from rca.provider.models import PersonSupported, StaffMember
 from rca.reviews.models import Review, ReviewPanelMember, ReviewPerson, ReviewStaff
 from rca.validation import (
     Collector,
     not_in_future,
     parse_date,
+    parse_id,
     parse_int,
     parse_percent,
     parse_text,
@@ -67,12 +68,26 @@ def _check_period(start: date | None, end: date | None, today: date) -> None:
 
 
 def _ids(values: Iterable[Any]) -> set[int]:
-    return {int(v) for v in values if str(v).strip().isdigit()}
+    return {i for v in values if (i := parse_id(v)) is not None}
 
 
 def eligible_users(session: Session, review: Review) -> list[User]:
-    users = session.scalars(select(User).where(User.active).order_by(User.name)).all()
-    return [u for u in users if access.can(u, "view", review.service_id)]
+    """Active users who may see the review: a role at its service or at every service (any
+    role grants "view"), chosen in SQL rather than by loading every user's roles."""
+    at_service = (
+        select(Membership.user_id)
+        .where(or_(Membership.service_id == review.service_id, Membership.service_id.is_(None)))
+        .where(Membership.role.in_(access.GRANTS["view"]))
+    )
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.active, User.id.in_(at_service))
+            .order_by(User.name)
+            # Names for the choices; their roles (a second query) are not needed here.
+            .options(load_only(User.id, User.name), lazyload(User.memberships))
+        ).all()
+    )
 
 
 def update_terms(
@@ -119,8 +134,7 @@ def update_terms(
         maximum=260,
     )
     users = {u.id: u for u in eligible_users(session, review)}
-    lead_raw = str(raw.get("lead_id") or "").strip()
-    lead_id = int(lead_raw) if lead_raw.isdigit() else None
+    lead_id = parse_id(raw.get("lead_id"))
     if lead_id not in users:
         c.errors["lead_id"] = "Choose a review lead who can see this service."
     panel = _ids(panel_ids)

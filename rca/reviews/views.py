@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 
 from rca import access
 from rca.audit import present
@@ -102,6 +103,7 @@ def render_workspace(
         "errors": errors or {},
         "can_edit": access.can(current_user, "edit", review.service_id),
         "next_stage": _next_stage(review),
+        "scope_counts": queries.scope_counts(db.session, review),
         **_choices(),
         **extra,
     }
@@ -182,7 +184,8 @@ def _save(review: Review, pane: str, change: Any, *, follow_stage: bool = False)
         db.session.commit()
     except FieldErrors as exc:
         return refused_page(review, pane, exc.errors, values=request.form)
-    except lifecycle.StaleVersion:
+    except (lifecycle.StaleVersion, StaleDataError):
+        # StaleDataError: the version matched when read, but another save won the write.
         return stale_page(review, pane)
     if follow_stage:
         pane = review.stage if review.stage in PANES else "history"

@@ -6,10 +6,11 @@ key is the review and the build's options; the entry is valid while the review's
 token** is unchanged. The token is read from the database on every use, so every worker process
 (and the API, the CLI and report jobs) agrees on what is current:
 
-- the latest History entry of the review: every change to a review's own records (evidence,
-  marks, people in scope, its period) writes one in the same transaction; annotations are left
-  out, since the timeline holds none (the pane reads them fresh);
-- the latest History entry belonging to no review: service standards and the service itself;
+- the History entries of the review (``rca.audit.changes``: newest id and count): every change
+  to a review's own records (evidence, marks, people in scope, its period) writes one in the
+  same transaction; annotations are left out, since the timeline holds none (the pane reads
+  them fresh);
+- the History entries belonging to no review: service standards and the service itself;
 - the latest evidence import at the review's service: imports add evidence rows in bulk (the
   import's own History entry covers its review) and add to or fill in the service's staff
   register, which every review at the service reads.
@@ -20,15 +21,13 @@ between requests and threads is safe; callers must not mutate it.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from rca.audit.models import AuditEntry
+from rca.audit.changes import ChangeToken, TokenCache
 from rca.evidence.models import EvidenceImport
 from rca.reviews.models import Review
 from rca.timeline.models import Annotation
@@ -40,61 +39,36 @@ MAX_ENTRIES = 16
 IGNORED_ENTITIES = (Annotation.__tablename__,)
 
 T = TypeVar("T")
-_lock = threading.Lock()
-_entries: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
 
 
-def _token_query() -> Select[Any]:
-    audit = AuditEntry.__table__.c
+def _service_imports() -> Any:
     imports = EvidenceImport.__table__.c
     reviews = Review.__table__.c
-    own = (
-        select(func.max(audit.id))
-        .where(audit.review_id == bindparam("review_id"), audit.entity.not_in(IGNORED_ENTITIES))
-        .scalar_subquery()
-    )
-    shared = select(func.max(audit.id)).where(audit.review_id.is_(None)).scalar_subquery()
-    service_imports = (
+    return (
         select(func.max(imports.id))
         .join(Review.__table__, reviews.id == imports.review_id)
         .where(reviews.service_id == bindparam("service_id"))
         .scalar_subquery()
     )
-    return select(own, shared, service_imports)
 
 
-#: Built once: the statement is the same for every review, only its parameters change.
-_TOKEN = _token_query()
+#: The review's own entries (annotations aside), the shared ones, the service's newest import.
+TOKEN = ChangeToken(ignore=IGNORED_ENTITIES, extra=[_service_imports()])
+_cache: TokenCache[Any] = TokenCache(TOKEN, MAX_ENTRIES)
 
 
 def change_token(session: Session, review: Review) -> tuple[Any, ...]:
     """What changes whenever anything a review's timeline reads changes (one query)."""
-    row = session.execute(_TOKEN, {"review_id": review.id, "service_id": review.service_id})
-    return tuple(row.one())
+    return TOKEN.read(session, review.id, {"service_id": review.service_id})
 
 
 def cached(session: Session, review: Review, options: Hashable, build: Callable[[], T]) -> T:
     """``build()``'s result for this review and options, built again only when the review's
     change token has moved (or the entry was evicted)."""
-    token = change_token(session, review)
-    # The database and the review's creation time too: ids repeat across databases (tests
-    # make a fresh one each, a restore brings back old ids).
-    key = (str(session.get_bind().url), review.id, review.created_at, options)
-    with _lock:
-        hit = _entries.get(key)
-        if hit is not None and hit[0] == token:
-            _entries.move_to_end(key)
-            return hit[1]  # type: ignore[no-any-return]
-    value = build()
-    with _lock:
-        _entries[key] = (token, value)
-        _entries.move_to_end(key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+    value: T = _cache.get(session, review, options, build, {"service_id": review.service_id})
     return value
 
 
 def clear() -> None:
     """Forget every cached timeline (tests that rewrite rows behind the ORM's back)."""
-    with _lock:
-        _entries.clear()
+    _cache.clear()

@@ -12,6 +12,9 @@ __version__ = "0.1.0"
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, CLI commands and error pages."""
     app = Flask(__name__, instance_relative_config=True)
+    from rca.validation import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
 
     from rca import config as rca_config
 
@@ -24,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     recorder.install()
     _import_models()
+    from rca.graph import freshness
+
+    freshness.install()
 
     from rca import security
     from rca.accounts import login
@@ -54,11 +60,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(guidance_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(reports_bp)
+    from rca.graph.views import bp as learning_bp
+
+    app.register_blueprint(learning_bp)
     init_api(app)
 
     from rca.accounts.cli import register as register_account_cli
     from rca.demo.cli import register as register_demo_cli
     from rca.evidence.cli import register as register_evidence_cli
+    from rca.portability.cli import register as register_portability_cli
     from rca.provider.cli import register as register_provider_cli
     from rca.reports.cli import register as register_report_cli
 
@@ -67,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_demo_cli(app)
     register_evidence_cli(app)
     register_report_cli(app)
+    register_portability_cli(app)
 
     from rca.templating import init_app as init_templating
 
@@ -82,6 +93,7 @@ def _import_models() -> None:
     import rca.evidence.models
     import rca.fishbone.meeting_models
     import rca.fishbone.models
+    import rca.graph.models
     import rca.guidance.models
     import rca.provider.models
     import rca.reports.models

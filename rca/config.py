@@ -25,6 +25,19 @@ DEFAULTS: dict[str, Any] = {
     "SIGNIN_FREE_FAILURES": 5,
     "SIGNIN_WINDOW_MINUTES": 15,
     "REVIEWS_PER_PAGE": 50,
+    #: Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host are
+    #: believed for that many hops, so sign-in limits count the real client's address; 0 (the
+    #: default) believes none, so a client cannot forge an address by sending the header.
+    "TRUSTED_PROXIES": 0,
+    # PostgreSQL connections per process (docs/DEPLOY.md, bench/pg_pool.py): one per request
+    # thread (deploy/gunicorn.conf.py sets DB_POOL_SIZE to its threads) plus a little room for
+    # a background thread; a request that waits DB_POOL_TIMEOUT seconds for one answers 503.
+    "DB_POOL_SIZE": 5,
+    "DB_MAX_OVERFLOW": 2,
+    "DB_POOL_TIMEOUT": 10,
+    #: Seconds before a pooled connection is replaced (below any firewall's idle cut-off).
+    "DB_POOL_RECYCLE": 1800,
+    "DB_CONNECT_TIMEOUT": 5,
 }
 
 
@@ -62,3 +75,29 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = secret_key(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **pool_options(app.config),
+            **dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}),
+        }
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+
+
+def pool_options(config: dict[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options for PostgreSQL from the DB_* settings."""
+    return {
+        "pool_pre_ping": True,
+        "pool_size": int(config["DB_POOL_SIZE"]),
+        "max_overflow": int(config["DB_MAX_OVERFLOW"]),
+        # Whole seconds: Flask-SQLAlchemy passes options through engine_from_config, which
+        # makes pool_timeout an int (0.2 would become 0: no wait at all).
+        "pool_timeout": max(1, int(config["DB_POOL_TIMEOUT"])),
+        "pool_recycle": int(config["DB_POOL_RECYCLE"]),
+        "connect_args": {"connect_timeout": int(config["DB_CONNECT_TIMEOUT"])},
+    }

@@ -6,6 +6,8 @@ Models are SQLAlchemy 2 typed declarative classes (``Mapped[...]``); every area 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,7 +15,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm.exc import StaleDataError
 
 
 def utcnow() -> datetime:
@@ -67,6 +70,23 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+@contextmanager
+def conflict_if_stale(session: Session, conflict: Callable[[], Exception]) -> Iterator[None]:
+    """Raise the area's own conflict when a versioned row (``version_id_col``) was saved by
+    another transaction between our read and our write.
+
+    SQLAlchemy then raises ``StaleDataError`` from the flush and leaves the session needing a
+    rollback, with every instance expired: touching one (even its id) raises
+    ``PendingRollbackError``, which is how racing saves used to answer 500. So the session is
+    rolled back first, and ``conflict`` builds the exception from plain values or a fresh read.
+    """
+    try:
+        yield
+    except StaleDataError:
+        session.rollback()
+        raise conflict() from None
 
 
 @event.listens_for(Engine, "connect")

@@ -17,6 +17,23 @@ databases that share an instance folder or a Redis never take each other's jobs.
 Progress is kept in huey's key-value storage, not in the app's database: the import holds the
 database's write transaction (SQLite allows one writer) for its whole length, and the pane must
 read rows-done without waiting for it.
+
+A running import also keeps a heartbeat there: a thread of the process running it writes the
+time every ``JOBS_LEASE_SECONDS`` / 6 seconds (default lease 60 s), from before the job claims the
+import until it ends. An import still "running" in the database whose heartbeat is missing or
+older than the lease was being run by a process that died (kill -9, a crash, a restart): the
+database rolled its rows back, so ``stop_dead_imports`` marks it "stopped" and drops its progress
+record. That is checked when a consumer starts, and whenever a pane or progress poll shows a
+running import. The heartbeat lives in the shared job store, so in a deployment of several
+processes "dead" means no process is running it, not merely "not this one".
+
+With the ``redis`` backend the consumers are separate processes that a supervisor restarts, and
+Redis hands a job to one consumer and forgets it, so a consumer killed mid-import loses the job.
+There, a dead import whose upload is still stored is queued again instead of stopped (its rows
+were rolled back with the killed transaction; the importer's content-hash dedupe makes a second
+run add nothing twice), and each consumer sweeps for dead imports once a minute, so the import
+finishes even when nobody has the pane open. The embedded queue dies with the app process that
+ran it, so there the import is shown stopped and the user uploads the file again.
 """
 
 from __future__ import annotations
@@ -24,17 +41,32 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, scoped_session
+
+if TYPE_CHECKING:
+    from rca.evidence.models import EvidenceImport
 
 BACKENDS = ("embedded", "redis", "immediate")
 _PROGRESS_KEY = "evidence-import-progress:{}"
+_BEAT_KEY = "evidence-import-beat:{}"
+#: Seconds without a heartbeat after which a running import's process is taken for dead.
+DEFAULT_LEASE_SECONDS = 60.0
+#: What a stopped import says (the database rolled the file back when its process died).
+STOPPED_MESSAGE = (
+    "Stopped: the import was interrupted before it finished; nothing from this file was saved. "
+    "Upload it again."
+)
 #: Write progress at most this often (seconds): each write is a small storage round trip.
 _PROGRESS_EVERY = 0.25
 
@@ -85,6 +117,7 @@ class Jobs:
             + hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12]
         )
         self.huey: Huey = _make_huey(app, backend, self.name, sqlite_path, redis_url)
+        self.lease = float(app.config.get("JOBS_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS)
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
         self._last_write: dict[int, float] = {}
@@ -92,6 +125,14 @@ class Jobs:
         from rca.reports.jobs import register as register_report_job  # the draft render task
 
         register_report_job(self)
+        from rca.graph.jobs import register as register_learning_job  # big scopes' figures
+
+        register_learning_job(self)
+        if backend == "redis":  # the consumers' schedulers sweep; the embedded one runs none
+            from huey import crontab
+
+            sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_dead_imports")
+            sweep(self.stop_dead_imports_at_start)
 
     # --- running jobs -------------------------------------------------------------------------
     def _run_import(self, import_id: int, date_orders: dict[str, str] | None = None) -> str:
@@ -109,6 +150,26 @@ class Jobs:
         with self._lock:
             if self._consumer is None:
                 self._consumer = start_consumer(self.huey, self.workers)
+                started = True
+            else:
+                started = False
+        if started:
+            self.stop_dead_imports_at_start()
+
+    def stop_dead_imports_at_start(self) -> None:
+        """A consumer is starting: imports left "running" by a process that died are stopped.
+        (A database not yet migrated, or unreachable, is no reason to refuse to start.)"""
+        from rca.db import db
+
+        with self.app.app_context():
+            try:
+                stop_dead_imports(db.session, self)
+                db.session.commit()
+            except SQLAlchemyError:
+                db.session.rollback()
+                self.app.logger.warning("Could not check for interrupted imports at start")
+            finally:
+                db.session.remove()
 
     def stop_consumer(self) -> None:
         with self._lock:
@@ -131,6 +192,121 @@ class Jobs:
     def clear_progress(self, import_id: int) -> None:
         self._last_write.pop(import_id, None)
         self.huey.delete(_PROGRESS_KEY.format(import_id))
+
+    # --- heartbeat ----------------------------------------------------------------------------
+    @contextmanager
+    def heartbeat(self, import_id: int) -> Iterator[None]:
+        """Beat for this import while the block runs: written once now (before the job claims
+        the import, so a claimed import always has one), then by a daemon thread."""
+        key = _BEAT_KEY.format(import_id)
+        self.huey.put(key, time.time())
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.lease / 6):
+                try:
+                    self.huey.put(key, time.time())
+                except Exception:  # a busy store misses one beat; the lease allows five
+                    self.app.logger.warning("Import %s missed a heartbeat", import_id)
+
+        thread = threading.Thread(target=beat, name=f"import-{import_id}-heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join(5)
+            self.huey.delete(key)
+
+    def is_alive(self, import_id: int, now: float | None = None) -> bool:
+        """Some process is running this import: its heartbeat is younger than the lease."""
+        beat = self.huey.get(_BEAT_KEY.format(import_id), peek=True)
+        return beat is not None and (now or time.time()) - float(beat) < self.lease
+
+
+def stop_dead_imports(
+    session: Session, jobs: Jobs, records: Sequence[EvidenceImport] | None = None
+) -> list[int]:
+    """Mark "stopped" every running import (of ``records``, else all) that no process runs.
+
+    Flushed, not committed. The update is conditional on the status still being "running", so
+    an import that finished meanwhile keeps its outcome. Returns the ids stopped.
+    """
+    from sqlalchemy import select, update
+
+    from rca.db import utcnow
+    from rca.evidence.models import EvidenceImport
+
+    if records is None:
+        records = session.scalars(
+            select(EvidenceImport).where(EvidenceImport.status == "running")
+        ).all()
+    now = time.time()
+    dead = [r for r in records if r.status == "running" and not jobs.is_alive(r.id, now)]
+    stopped: list[int] = []
+    again = [r for r in dead if _can_run_again(jobs, r)]
+    if again:
+        _queue_again(session, jobs, again)
+    for import_id in (r.id for r in dead if r not in again):
+        # Like the job's claim, a plain conditional UPDATE (not an audited change): the import's
+        # outcome, not the bookkeeping, is what the history shows.
+        changed = session.execute(
+            update(EvidenceImport)
+            .where(EvidenceImport.id == import_id, EvidenceImport.status == "running")
+            .values(status="stopped", error=STOPPED_MESSAGE, finished_at=utcnow())
+            .execution_options(synchronize_session="fetch")
+        ).rowcount
+        jobs.clear_progress(import_id)
+        if changed:
+            stopped.append(import_id)
+    return stopped
+
+
+def _can_run_again(jobs: Jobs, record: EvidenceImport) -> bool:
+    """Redis: the job was lost with its consumer and another consumer can run it, if the file
+    is still stored (uploads are on the shared instance path)."""
+    from rca.evidence import uploads
+
+    return jobs.backend == "redis" and (uploads.upload_dir(jobs.app) / record.file_sha256).is_file()
+
+
+def _queue_again(session: Session, jobs: Jobs, records: list[EvidenceImport]) -> None:
+    """Put dead imports back to "queued" (conditionally, so two sweeps queue one job) and send
+    their jobs once that is committed: a job that ran before the commit would find the import
+    still "running" and skip it."""
+    from sqlalchemy import event, update
+
+    from rca.evidence.models import EvidenceImport
+
+    queued = []
+    for record in records:
+        changed = session.execute(
+            update(EvidenceImport)
+            .where(EvidenceImport.id == record.id, EvidenceImport.status == "running")
+            .values(status="queued", error=None)
+            .execution_options(synchronize_session="fetch")
+        ).rowcount
+        jobs.clear_progress(record.id)
+        if changed:
+            queued.append((record.id, dict((record.options or {}).get("date_orders") or {})))
+
+    if not queued:
+        return
+    # On the request's own Session (not the scoped registry, which is every thread's).
+    own = session() if isinstance(session, scoped_session) else session
+
+    pending = [True]  # whichever comes first, the commit or a rollback, settles it
+
+    def send(_session: Session) -> None:
+        if pending and pending.pop():
+            for import_id, date_orders in queued:
+                jobs.import_evidence_job(import_id, date_orders)
+
+    def drop(_session: Session) -> None:
+        pending.clear()  # rolled back: nothing was queued again
+
+    event.listen(own, "after_commit", send, once=True)
+    event.listen(own, "after_rollback", drop, once=True)
 
 
 def _make_huey(
@@ -201,7 +377,9 @@ def __getattr__(name: str) -> Any:
     if name == "huey":
         from rca import create_app
 
-        return jobs_for(create_app()).huey
+        jobs = jobs_for(create_app())
+        jobs.stop_dead_imports_at_start()  # a consumer process is starting
+        return jobs.huey
     raise AttributeError(name)
 
 
@@ -222,7 +400,7 @@ def run_import_job(jobs: Jobs, import_id: int, date_orders: dict[str, str]) -> s
     from rca.reviews.models import Review
 
     app = jobs.app
-    with app.app_context():
+    with app.app_context(), jobs.heartbeat(import_id):
         session = db.session
         try:
             started = time.time()
@@ -251,6 +429,7 @@ def run_import_job(jobs: Jobs, import_id: int, date_orders: dict[str, str]) -> s
                     record.file_name,
                     sheet=record.sheet,
                     max_bytes=uploads.max_upload_bytes(app),
+                    limits=uploads.sheet_limits(app),
                 )
                 review = session.get(Review, record.review_id)
                 request = ImportRequest(

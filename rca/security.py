@@ -1,4 +1,5 @@
-"""Request-wide protections: CSRF, security headers, idle session expiry and error pages."""
+"""Request-wide protections: CSRF, refusing unstorable text (``text_guard``), security headers,
+idle session expiry and error pages."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
 
 from rca.db import utcnow
 
@@ -48,7 +51,10 @@ def _page_path(url: str) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    from rca import text_guard
+
     csrf.init_app(app)
+    text_guard.init_app(app)  # after the CSRF check: a forged request learns nothing
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
 
     @app.before_request
@@ -61,7 +67,9 @@ def init_app(app: Flask) -> None:
         last = session.get("last_seen", now)
         idle = now - float(last)
         if idle > app.config["SESSION_IDLE_MINUTES"] * 60:
-            logout_user()
+            from rca.accounts.login import close_session
+
+            close_session("idle")  # on the server too: a fresher copy of the cookie dies with it
             session.clear()
             flash("You were signed out after a period of inactivity. Please sign in again.")
             if request.headers.get("HX-Request"):
@@ -125,6 +133,31 @@ def init_app(app: Flask) -> None:
         return error_page(
             413, "Upload too large", f"The upload is over the {limit} MB limit; nothing was saved."
         )
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(exc: StaleDataError):  # type: ignore[no-untyped-def]
+        # A save that lost a race for a versioned row where no screen has its own conflict
+        # answer: the session cannot be used until it is rolled back.
+        from rca.db import db
+
+        db.session.rollback()
+        return error_page(
+            409,
+            "Changed at the same moment",
+            "Someone else saved this at the same moment, so your change was not saved. "
+            "Reload the page and make your change again.",
+        )
+
+    @app.errorhandler(PoolTimeout)
+    def pool_exhausted(exc: PoolTimeout):  # type: ignore[no-untyped-def]
+        # Every pooled database connection stayed busy for DB_POOL_TIMEOUT seconds: the server is
+        # overloaded, not broken, so say so and when to come back rather than answering 500.
+        resp, code = error_page(
+            503,
+            "Busy",
+            "The server is too busy to answer just now; nothing was saved. Try again in a moment.",
+        )
+        return resp, code, {"Retry-After": "5"}
 
     @app.errorhandler(405)
     def not_allowed(exc: Exception):  # type: ignore[no-untyped-def]

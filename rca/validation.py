@@ -13,6 +13,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from werkzeug.routing import IntegerConverter, Map
+
+from rca.xmltext import describe, first_illegal
+
+#: The largest id a table holds (PostgreSQL's ``integer``; SQLite's would go to 2^63 - 1). A
+#: bigger number names nothing, and passed on it makes the SQLite driver raise OverflowError.
+MAX_ID = 2**31 - 1
+
 
 class FieldErrors(Exception):
     def __init__(self, errors: Mapping[str, str]):
@@ -40,6 +48,15 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise FieldErrors(self.errors)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every URL rule (registered for the app as ``int``): a number past
+    ``MAX_ID`` matches no rule, so it is a 404 like any unknown id, never a 500."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, **kw: Any):
+        kw.setdefault("max", MAX_ID)
+        super().__init__(map, fixed_digits, min, **kw)
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -76,8 +93,21 @@ def not_in_future(value: date, today: date, *, label: str = "Date") -> date:
     return value
 
 
+def unstorable(text: str, label: str) -> str | None:
+    """Why typed ``text`` cannot be saved as it is (a character XML cannot carry), or None."""
+    char = first_illegal(text)
+    if char is None:
+        return None
+    return (
+        f"{label} contains {describe(char)}, which cannot be saved. It is usually invisible, "
+        "pasted from another program: delete it, or type the text again."
+    )
+
+
 def parse_text(value: Any, *, label: str, max_len: int = 200, required: bool = True) -> str | None:
     text = str(value or "").strip()
+    if problem := unstorable(text, label):
+        raise ValueError(problem)
     if not text:
         if required:
             raise ValueError(f"{label} is required.")
@@ -102,6 +132,34 @@ def parse_int(value: Any, *, label: str, minimum: int = 0, maximum: int = 100_00
     if number > maximum:
         raise ValueError(f"{label} cannot be more than {maximum}.")
     return number
+
+
+def parse_id(value: Any) -> int | None:
+    """An id from a form, a query string or a JSON body; None when it cannot be one (not plain
+    digits, 0, or past ``MAX_ID``), so looking it up finds nothing instead of failing.
+
+    ``str.isdigit`` is not enough: it accepts "²", which ``int`` refuses.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+            return None
+        number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def parse_page(value: Any, *, last: int = 100_000) -> int:
+    """A page number from a query string: 1 unless it is a whole number, at most ``last``."""
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdigit():
+        return 1
+    if len(text) > len(str(last)):  # a number past the last page, without converting it
+        return last
+    return max(1, min(int(text), last))
 
 
 def parse_percent(value: Any, *, label: str) -> Decimal:

@@ -37,10 +37,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    # The job queue, uploads and report cache of this run, never the checkout's instance/: two
+    # runs at once (SQLite and PostgreSQL, or two people) must not take each other's jobs.
+    files = tmp_path_factory.mktemp("instance")
     app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": database_url(tmp_path_factory),
+            "JOBS_SQLITE_PATH": str(files / "jobs.sqlite3"),
+            "EVIDENCE_UPLOAD_DIR": str(files / "uploads"),
+            "REPORTS_CACHE_DIR": str(files / "reports" / "cache"),
             "SECRET_KEY": "test-secret-key-not-for-production",
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,

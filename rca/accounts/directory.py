@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rca.accounts import sessions
 from rca.accounts.models import ROLES, Membership, User
 from rca.accounts.passwords import MIN_LENGTH, hash_password, verify_password
 from rca.provider.models import NATIONS, SERVICE_KINDS, Service
-from rca.validation import Collector, FieldErrors, parse_choice, parse_text
+from rca.validation import Collector, FieldErrors, parse_choice, parse_id, parse_text
 
 
 def add_service(session: Session, raw: Mapping[str, Any]) -> Service:
@@ -37,7 +38,7 @@ def _memberships(session: Session, role: Any, service_ids: Iterable[Any]) -> lis
     wanted = [str(s) for s in service_ids]
     if "all" in wanted:
         return [Membership(role=role, service_id=None)]
-    ids = {int(s) for s in wanted if s.isdigit()}
+    ids = {i for s in wanted if (i := parse_id(s)) is not None}
     found = set(session.scalars(select(Service.id).where(Service.id.in_(ids or [-1]))))
     if not found or found != ids:
         raise FieldErrors({"services": "Choose at least one service (or all services)."})
@@ -82,19 +83,28 @@ def set_roles(user: User, role: Any, service_ids: Iterable[Any], acting: User) -
 
 
 def set_active(user: User, active: bool, acting: User) -> None:
+    """Deactivating ends every session of the user; reactivating revives none of them."""
+    from rca.db import db
+
     if user.id == acting.id and not active:
         raise FieldErrors({"active": "You cannot deactivate yourself."})
     user.active = active
-    user.session_nonce += 1
+    if not active:
+        sessions.end_all(db.session, user, "deactivated")
 
 
-def change_password(user: User, current: str, new: str, confirm: str) -> None:
-    """Change a user's own password; every other session of theirs ends (the nonce moves)."""
+def change_password(
+    user: User, current: str, new: str, confirm: str, *, keep_session: object = None
+) -> None:
+    """Change a user's own password; every other session of theirs ends (``keep_session``, the
+    secret of the session doing the change, carries on)."""
     if not verify_password(user.password_hash, current):
         raise FieldErrors({"current_password": "Your current password is not right."})
     if len(new) < MIN_LENGTH:
         raise FieldErrors({"new_password": f"Passwords must be at least {MIN_LENGTH} characters."})
     if new != confirm:
         raise FieldErrors({"confirm_password": "The two new passwords do not match."})
+    from rca.db import db
+
     user.password_hash = hash_password(new)
-    user.session_nonce += 1
+    sessions.end_all(db.session, user, "password-changed", keep=keep_session)

@@ -1,4 +1,5 @@
-"""Flask-Login wiring and sign-in: password check, slowing repeated failures, the sign-in log."""
+"""Flask-Login wiring and sign-in: password check, slowing repeated failures, the sign-in log,
+and opening and closing the server-side session (``rca.accounts.sessions``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask
-from flask_login import LoginManager
+from flask import session as cookie_session
+from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
+from rca.accounts import sessions
 from rca.accounts.models import SignInEvent, User
 from rca.accounts.passwords import hash_password, needs_rehash, verify_password
 from rca.db import db, utcnow
@@ -20,25 +23,33 @@ login_manager.login_message = "Please sign in to continue."
 login_manager.session_protection = "strong"
 
 
-#: Built once: constructing the loader option per request cost more than the join saved.
-_WITH_MEMBERSHIPS = [joinedload(User.memberships)]
-
-
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    uid, _, nonce = user_id.partition(":")
-    if not uid.isdigit():
+    """The cookie's user while its server-side session is live. A "remember me" cookie (never
+    set here) brings no session secret, so it opens nothing either."""
+    if not user_id.isdigit():
         return None
-    # Memberships joined into the same query (one round trip, not the relationship's second
-    # selectin query): every request checks roles (access.can) right after.
-    user = db.session.get(User, int(uid), options=_WITH_MEMBERSHIPS)
-    if user is None or str(user.session_nonce) != nonce or not user.active:
-        return None
-    return user
+    return sessions.user_for(db.session, int(user_id), cookie_session.get(sessions.SESSION_KEY))
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+
+
+def open_session(user: User) -> None:
+    """Sign ``user`` in on this browser: a new server-side session, its secret in the cookie."""
+    secret = sessions.begin(db.session, user)
+    db.session.commit()
+    login_user(user)
+    cookie_session[sessions.SESSION_KEY] = secret
+
+
+def close_session(why: str) -> None:
+    """End this browser's session on the server too, so no copy of its cookie works again."""
+    sessions.end(db.session, cookie_session.get(sessions.SESSION_KEY), why)
+    db.session.commit()
+    logout_user()
+    cookie_session.pop(sessions.SESSION_KEY, None)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-"""Users, their roles per service, API tokens and the sign-in log."""
+"""Users, their roles per service, API tokens, sign-in sessions and the sign-in log."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rca.audit.models import Audited
@@ -26,7 +26,6 @@ class User(Audited, UserMixin, db.Model):
     __tablename__ = "user_account"
     __audit_label__ = "User"
     __audit_hidden__ = frozenset({"password_hash"})
-    __audit_ignore__ = frozenset({"session_nonce"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -35,15 +34,10 @@ class User(Audited, UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: Bumped on password change or deactivation so old sessions stop working.
-    session_nonce: Mapped[int] = mapped_column(default=0)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -111,10 +105,32 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
+class UserSession(db.Model):
+    """One sign-in of one browser, on the server: the session cookie holds its secret, and a
+    request opens nothing once the row has ended (sign-out, password change, deactivation, idle
+    expiry), however valid the cookie's signature still is (``rca.accounts.sessions``)."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 of the secret in the cookie; never the secret.
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Null while the session is live.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: One of ``rca.accounts.sessions.ENDINGS``.
+    ended_why: Mapped[str | None] = mapped_column(String(32))
+
+
 class SignInEvent(db.Model):
     """Every sign-in attempt, kept for admins and for slowing repeated failures."""
 
     __tablename__ = "sign_in_event"
+    #: The per-client limit counts one address's recent failures across every account.
+    __table_args__ = (Index("ix_sign_in_event_client", "remote_addr", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import session as cookie_session
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from rca.accounts import directory
-from rca.accounts.login import sign_in
+from rca.accounts.login import close_session, open_session, sign_in
+from rca.accounts.sessions import SESSION_KEY
 from rca.db import db
 from rca.validation import FieldErrors
 
@@ -45,7 +47,7 @@ def login():  # type: ignore[no-untyped-def]
             window_minutes=current_app.config["SIGNIN_WINDOW_MINUTES"],
         )
         if result.user is not None:
-            login_user(result.user)
+            open_session(result.user)
             return redirect(_safe_next(request.args.get("next")))
         if result.retry_after:
             error = (
@@ -66,7 +68,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
-    logout_user()
+    close_session("signed-out")
     flash("You have signed out.")
     return redirect(url_for("accounts.login"))
 
@@ -82,15 +84,13 @@ def change_password():  # type: ignore[no-untyped-def]
                 request.form.get("current_password", ""),
                 request.form.get("new_password", ""),
                 request.form.get("confirm_password", ""),
+                keep_session=cookie_session.get(SESSION_KEY),
             )
             db.session.commit()
         except FieldErrors as exc:
             db.session.rollback()
             errors = exc.errors
         else:
-            # The nonce changed, so every other session of this user is now signed out;
-            # sign this one in again under the new nonce.
-            login_user(current_user)
             flash("Your password has been changed. Other sessions have been signed out.")
             return redirect(url_for("reviews.index"), 303)
     return render_template("accounts/password.html", errors=errors), (422 if errors else 200)

@@ -31,6 +31,7 @@ from rca.validation import (
     parse_bool,
     parse_choice,
     parse_date,
+    parse_id,
     parse_text,
 )
 
@@ -69,7 +70,8 @@ def add_learning_point(session: Session, review: Review, text: Any) -> LearningP
 
 
 def remove_learning_point(session: Session, review: Review, point_id: Any) -> None:
-    point = session.get(LearningPoint, int(point_id)) if str(point_id).isdigit() else None
+    wanted = parse_id(point_id)
+    point = session.get(LearningPoint, wanted) if wanted is not None else None
     if point is None or point.review_id != review.id:
         raise FieldErrors({"learning": "No such learning point on this review."})
     session.delete(point)
@@ -87,7 +89,7 @@ def disseminations(session: Session, review: Review) -> list[Dissemination]:
 
 
 def _staff_ids(session: Session, review: Review, raw: Iterable[Any]) -> list[int]:
-    ids = sorted({int(v) for v in raw if str(v).strip().isdigit()})
+    ids = sorted({i for v in raw if (i := parse_id(v)) is not None})
     if not ids:
         return []
     found = set(

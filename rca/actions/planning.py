@@ -22,7 +22,7 @@ from rca.actions.models import ACTION_KINDS, ACTION_TYPES, Action, ActionCause, 
 from rca.fishbone.models import Cause
 from rca.provider.models import StaffMember
 from rca.reviews.models import Review
-from rca.validation import Collector, FieldErrors, parse_date, parse_text
+from rca.validation import Collector, FieldErrors, parse_date, parse_id, parse_text
 
 MAX_REVIEW_POINTS = 12
 
@@ -93,15 +93,15 @@ def resolve_owner(session: Session, review: Review, raw: Any) -> Owner:
         return Owner(None, None, None)
     service = review.service
     kind, _, ident = text.partition(":")
-    if kind in ("user", "staff") and ident.isdigit():
+    if kind in ("user", "staff") and (wanted := parse_id(ident)) is not None:
         if kind == "user":
             user = next(
-                (u for u in service_users(session, review.service_id) if u.id == int(ident)), None
+                (u for u in service_users(session, review.service_id) if u.id == wanted), None
             )
             if user is not None:
                 return Owner(user.name, user.id, None)
         else:
-            member = session.get(StaffMember, int(ident))
+            member = session.get(StaffMember, wanted)
             if member is not None and member.service_id == review.service_id:
                 return Owner(member.name, None, member.id)
         raise ValueError(f"Choose an owner who works at {service.name}.")
@@ -138,10 +138,13 @@ def _cause_ids(session: Session, review: Review, raw: Iterable[Any]) -> list[int
         text = str(value).strip()
         if not text:
             continue
-        if isinstance(value, bool) or not text.isdigit():
+        if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
             raise ValueError("Cause ids must be whole numbers.")
-        if int(text) not in ids:
-            ids.append(int(text))
+        number = parse_id(text)
+        if number is None:  # past any id: no cause has it
+            raise ValueError(f"Cause {text[:20]} is not a cause on this review's fishbone.")
+        if number not in ids:
+            ids.append(number)
     if not ids:
         return ids
     found = set(

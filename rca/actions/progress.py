@@ -19,7 +19,7 @@ from rca.accounts.models import User
 from rca.actions.models import ACTION_STATUSES, Action, CompletionEvidence, ProgressNote
 from rca.evidence import uploads
 from rca.evidence.models import EvidenceRow
-from rca.validation import Collector, FieldErrors, parse_text
+from rca.validation import Collector, FieldErrors, parse_id, parse_text
 
 #: Completion evidence files by extension, with the bytes each must start with (checked, so a
 #: renamed executable is refused). Text types are checked for NUL bytes instead.
@@ -144,10 +144,8 @@ def add_completion_link(
     """Link an evidence row of the same review as completion evidence."""
     c = Collector()
     text = c.check("note", parse_text, note, label="Note", max_len=2000, required=False)
-    try:
-        row = session.get(EvidenceRow, int(str(evidence_id)))
-    except (TypeError, ValueError):
-        row = None
+    row_id = parse_id(evidence_id)
+    row = session.get(EvidenceRow, row_id) if row_id is not None else None
     if row is None or row.review_id != action.review_id:
         c.errors["evidence_id"] = "Choose an evidence row of this review."
     c.raise_if_any()

@@ -30,7 +30,7 @@ from rca.actions.models import (
 )
 from rca.provider.models import Service
 from rca.reviews.models import Review
-from rca.validation import parse_date
+from rca.validation import parse_date, parse_id, parse_page
 
 VIEWS = {
     "open": "Open",
@@ -65,10 +65,7 @@ class TrackerFilters:
             due_before = parse_date(args.get("due_before"), required=False)
         except ValueError:
             due_before = None
-        try:
-            page = max(1, min(10_000, int(str(args.get("page") or 1))))
-        except ValueError:
-            page = 1
+        page = parse_page(args.get("page"), last=10_000)
         return cls(
             view=view if view in VIEWS else "open",
             owner=str(args.get("owner") or "").strip()[:200],
@@ -140,8 +137,8 @@ def _filtered(stmt: Select, session: Session, user: User, f: TrackerFilters, tod
     if f.service:
         stmt = stmt.where(Service.code == f.service.upper())
     if f.review:
-        if f.review.isdigit():
-            stmt = stmt.where(Review.id == int(f.review))
+        if (review_id := parse_id(f.review)) is not None:
+            stmt = stmt.where(Review.id == review_id)
         else:
             stmt = stmt.where(Review.reference == f.review.upper())
     if f.due_before is not None:

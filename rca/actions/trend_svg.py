@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from markupsafe import escape
-
 from rca.actions.effectiveness import TrendPoint
+from rca.xmltext import escape  # markupsafe's, minus characters XML cannot carry
 
 WIDTH, HEIGHT = 420, 170
 LEFT, RIGHT, TOP, BOTTOM = 44, 30, 16, 34

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from rca import access
 from rca.actions import plan, planning, progress
@@ -31,7 +32,7 @@ from rca.fishbone.models import CONCLUSIONS, Cause
 from rca.reviews import panes
 from rca.reviews.models import Review
 from rca.reviews.views import refused_page, stale_page
-from rca.validation import FieldErrors
+from rca.validation import FieldErrors, parse_id
 
 bp = Blueprint("actions", __name__, template_folder="templates")
 
@@ -93,11 +94,11 @@ def pane_context(review: Review, args: Any) -> dict[str, Any]:
     others = [c for c in causes if c.conclusion not in ("root", "contributory")]
     plan_cause = str(args.get("plan") or "")
     edit_id = str(args.get("edit") or "")
-    open_id = str(args.get("action") or "")
+    open_id = parse_id(args.get("action"))
     editing = next((r for r in rows if str(r.id) == edit_id), None)
     opened = None
-    if open_id.isdigit():
-        action = db.session.get(Action, int(open_id))
+    if open_id is not None:
+        action = db.session.get(Action, open_id)
         if action is not None and action.review_id == review.id:
             opened = action
     return {
@@ -105,7 +106,7 @@ def pane_context(review: Review, args: Any) -> dict[str, Any]:
         "groups": plan.plan_groups(db.session, review, rows),
         "cause_choices": [*agreed, *others],
         "conclusions": CONCLUSIONS,
-        "plan_cause": int(plan_cause) if plan_cause.isdigit() else None,
+        "plan_cause": parse_id(plan_cause),
         "editing": editing,
         "opened": opened,
         "owner_choices": planning.owner_choices(db.session, review),
@@ -193,7 +194,7 @@ def update(review_id: int, action_id: int):  # type: ignore[no-untyped-def]
         db.session.commit()
     except FieldErrors as exc:
         return refused(review, "actions", exc, "action-form")
-    except planning.StaleAction:
+    except (planning.StaleAction, StaleDataError):
         return stale(review, "actions")
     return changed(review, action=action.id)
 
@@ -205,7 +206,7 @@ def delete(review_id: int, action_id: int):  # type: ignore[no-untyped-def]
     try:
         planning.delete_action(db.session, review, action, request.form.get("version"))
         db.session.commit()
-    except planning.StaleAction:
+    except (planning.StaleAction, StaleDataError):
         return stale(review, "actions")
     return changed(review)
 
@@ -234,7 +235,7 @@ def record_progress(review_id: int, action_id: int):  # type: ignore[no-untyped-
         db.session.commit()
     except FieldErrors as exc:
         return refused(review, "actions", exc, "progress-form")
-    except planning.StaleAction:
+    except (planning.StaleAction, StaleDataError):
         return stale(review, "actions")
     return changed(review, action=action.id)
 

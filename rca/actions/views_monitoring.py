@@ -19,7 +19,7 @@ from rca.db import db, today_london
 from rca.provider.models import StaffMember
 from rca.reviews import panes
 from rca.reviews.models import STAGES, Review
-from rca.validation import FieldErrors
+from rca.validation import FieldErrors, parse_id
 
 
 def pane_context(review: Review, args: Any) -> dict[str, Any]:
@@ -57,7 +57,8 @@ def record_check(review_id: int):  # type: ignore[no-untyped-def]
     raw_action = request.form.get("action_id", "")
     action = None
     if raw_action:
-        action = db.session.get(Action, int(raw_action)) if raw_action.isdigit() else None
+        action_id = parse_id(raw_action)
+        action = db.session.get(Action, action_id) if action_id is not None else None
         if action is None or action.review_id != review.id:
             abort(404)
     try:

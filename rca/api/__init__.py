@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the API blueprint, its JSON error answers and its CSRF exemption."""
-    from rca.api import actions, causes, guidance, imports, reports, timeline  # noqa: F401  (add their routes to the blueprint)
+    from rca.api import actions, bundles, causes, guidance, imports, learning, reports, timeline  # noqa: F401  (add their routes to the blueprint)
     from rca.api.views import bp
     from rca.security import csrf
 

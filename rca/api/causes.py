@@ -107,8 +107,18 @@ class CauseBody(BaseModel):
     children: list[CauseBody]
 
 
+class Bone(BaseModel):
+    """A bone of the review's framework: where a cause can go (``category``)."""
+
+    key: str = Field(examples=["guidance"])
+    label: str = Field(examples=["Guidance, policy and thresholds"])
+
+
 class CauseTree(BaseModel):
     framework: str = Field(examples=["care-default"])
+    bones: list[Bone] = Field(
+        description="The framework's bones in order: a new cause's category is one of these keys."
+    )
     causes: list[CauseBody] = Field(
         description="Causes on the bones, in bone order, each with its whys nested in children."
     )
@@ -164,14 +174,17 @@ def _refused(err: _Refused) -> Any:
 def list_causes(review_id: int) -> Any:
     """A review's fishbone causes
 
-    The tree: causes on the bones of the review's framework in bone order, each with its
+    The framework's bones (``key``, ``label``: what a new cause's ``category`` may be), then
+    the tree: causes on the bones of the review's framework in bone order, each with its
     "why?" causes nested in ``children``, its status, conclusion and linked evidence ids.
     """
     review = access.review_for(token_user(), review_id)
     framework = framework_for(db.session, review)
     tree = cause_tree(db.session, review, framework)
     body = CauseTree(
-        framework=framework.key, causes=[CauseBody.model_validate(n.to_json()) for n in tree]
+        framework=framework.key,
+        bones=[Bone(key=c.key, label=c.label) for c in framework.categories],
+        causes=[CauseBody.model_validate(n.to_json()) for n in tree],
     )
     return jsonify(body.model_dump(mode="json"))
 

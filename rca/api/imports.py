@@ -20,7 +20,7 @@ from rca.db import db
 from rca.evidence.importer import ImportRefused, ImportRequest, run_import
 from rca.evidence.models import KINDS
 from rca.evidence.reading import FileRefused, read_table
-from rca.evidence.uploads import max_upload_bytes
+from rca.evidence.uploads import max_upload_bytes, sheet_limits
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -128,6 +128,7 @@ def import_evidence(review_id: int) -> Any:
             upload.filename or "upload",
             sheet=request.form.get("sheet") or None,
             max_bytes=limit,
+            limits=sheet_limits(current_app),
         )
         outcome = run_import(
             db.session,

@@ -90,10 +90,13 @@ class DelayBody(BaseModel):
     to_at: str | None = Field(description=LOCAL_TIME)
     working_days: int = Field(
         description="Working days after from_at's date up to and including to_at's date (or "
-        "the end of the period under review when unanswered); same day is 0."
+        "today's, in Europe/London, when unanswered); same day is 0."
     )
     limit_working_days: int
-    breached: bool
+    breached: bool = Field(
+        description="working_days > limit_working_days. An unanswered delay is breached once an "
+        "answer arriving today would be late; unanswered and not breached means still open."
+    )
 
 
 class TimelineBody(BaseModel):

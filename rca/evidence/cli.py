@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from rca.evidence.importer import ImportRequest, resolve_mapping, run_import
 from rca.evidence.mapping import save_profile
 from rca.evidence.models import KINDS
 from rca.evidence.reading import FileRefused, read_table
+from rca.evidence.uploads import sheet_limits
 from rca.reviews.models import Review
 
 
@@ -102,7 +103,7 @@ def import_evidence(
     except OSError as exc:
         raise _refuse(f"Cannot read {file}: {exc.strerror or exc}.") from None
     try:
-        table = read_table(data, path.name, sheet=sheet)
+        table = read_table(data, path.name, sheet=sheet, limits=sheet_limits(current_app))
         del data
         chosen: str | dict[str, str] = mapping
         if field_overrides:

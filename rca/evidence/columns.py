@@ -145,8 +145,9 @@ def _text_values(step: Step, column: Sequence[Any], rejected: dict[int, str]) ->
     if "" in texts or any(map(str.isspace, texts)):
         for k, text in enumerate(texts):
             if not text or text.isspace():
-                if step.target.required:
-                    rejected.setdefault(k, f"{step.target.label} (column {step.column!r}) is empty")
+                reason = step.target.blank_refusal(step.column)
+                if reason is not None:
+                    rejected.setdefault(k, reason)
                 texts[k] = None
     return texts
 

@@ -18,8 +18,9 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from rca.db import utcnow
-from rca.evidence.linking import EvidenceWriter, RowLinker, already_imported
+from rca.evidence.linking import EvidenceWriter, RowLinker, already_imported, already_reported
 from rca.evidence.models import EvidenceImport, RejectedRow
+from rca.evidence.out_of_place import OutOfPlace, OutOfPlaceCheck
 from rca.evidence.planning import (
     ImportPlan,
     ImportRefused,
@@ -60,6 +61,9 @@ class ImportOutcome:
     rejected: list[dict[str, Any]]
     mapping: dict[str, str]
     import_id: int | None = None
+    #: Dry runs: rows that look out of place (another service's staff, outside the period).
+    #: Shown on the web's dry run; not part of the Contract object.
+    out_of_place: OutOfPlace | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the Contract object."""
@@ -107,20 +111,28 @@ def run_import(
     parser = RowParser(kind, table.headers, plan.mapping, plan.formats)
     linker = RowLinker(session, kind, review.service_id, write=write)
     writer = EvidenceWriter(session, record, linker) if write else None
+    check = OutOfPlaceCheck(session, review, linker.staff) if req.dry_run else None
     first_seen: dict[str, int] = {}  # content hash -> the row of this file that brings it in
     duplicates: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     attention: list[dict[str, Any]] = []
     imported = 0
     earlier = already_imported(session, review.id, kind)
+    # Rows of this same file already under "needs attention": still rejected (the Contract
+    # answer lists them), not listed for attention a second time.
+    reported = already_reported(session, review.id, kind, table.sha256, table.sheet)
     review_id = review.id
     if progress:
         progress(0, total)
     for start in range(0, total, BATCH_SIZE):
         rows = table.rows[start : start + BATCH_SIZE]
         batch = parser.parse_batch(rows)
+        if check is not None:
+            check.add(batch)
         for position, number, reason in batch.rejected:
             rejected.append({"row": number, "reason": reason})
+            if number in reported:
+                continue
             attention.append(
                 {
                     "review_id": review_id,
@@ -158,6 +170,7 @@ def run_import(
         rejected=rejected,
         mapping=plan.mapping,
         import_id=record.id if write else None,
+        out_of_place=check.found if check is not None else None,
     )
     if write:
         record.rows_done, record.rows_read, record.imported = total, total, imported

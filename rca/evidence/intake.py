@@ -21,7 +21,7 @@ from rca.evidence.kinds import KIND_FIELDS, TargetField
 from rca.evidence.mapping import find_profile, propose_mapping, save_profile
 from rca.evidence.models import KINDS, EvidenceImport, MappingProfile
 from rca.evidence.reading import FileRefused, Table, cell_text, read_table
-from rca.jobs import Progress
+from rca.jobs import STOPPED_MESSAGE, Progress
 from rca.reviews.models import Review
 from rca.validation import FieldErrors
 
@@ -39,7 +39,13 @@ class Received:
 
 def _read(app: Flask, data: bytes, file_name: str, sheet: str | None) -> Table:
     try:
-        return read_table(data, file_name, sheet=sheet, max_bytes=uploads.max_upload_bytes(app))
+        return read_table(
+            data,
+            file_name,
+            sheet=sheet,
+            max_bytes=uploads.max_upload_bytes(app),
+            limits=uploads.sheet_limits(app),
+        )
     except FileRefused as exc:
         raise FieldErrors({"sheet" if "sheet" in str(exc).lower() else "file": str(exc)}) from exc
 
@@ -199,6 +205,8 @@ def queue_import(
         status="queued",
         rows_total=len(table.rows),
         mapping=step.mapping,
+        # The job's own copy is lost if its consumer dies; a second run reads them here.
+        options={"date_orders": dict(step.date_orders)},
         profile_id=profile.id if profile else None,
         created_by_id=user_id,
     )
@@ -226,21 +234,17 @@ def progress_view(record: EvidenceImport, progress: Progress | None, now: float)
         view.update(value=1, max=1)
     elif record.status == "failed":
         view["label"] = "Failed: " + (record.error or "the import did not finish.")
+    elif record.status == "stopped":
+        view["label"] = record.error or STOPPED_MESSAGE
     elif progress is not None and progress.status == "importing" and progress.total:
         left = progress.seconds_left(now)
         label = f"{progress.done:,} of {progress.total:,} rows"
         view.update(finished=False, value=progress.done, max=progress.total, state="running")
         view["label"] = label + (f" · {_seconds(left)}" if left is not None else "")
-    elif progress is not None or record.status == "queued":
-        reading = progress is not None
+    else:
+        # Queued, or running with no progress written yet (just claimed, or reading the file).
+        # A running import whose process died is "stopped" by the caller before it gets here.
+        reading = progress is not None or record.status == "running"
         view.update(finished=False, state="reading" if reading else "queued")
         view["label"] = "Reading the file…" if reading else "Waiting for a worker…"
-    else:
-        # "running" with no progress kept: the worker stopped mid-file, so the transaction was
-        # rolled back and nothing of the file was saved.
-        view["state"] = "stopped"
-        view["label"] = (
-            "Stopped: the import was interrupted before it finished; nothing from this file "
-            "was saved. Upload it again."
-        )
     return view

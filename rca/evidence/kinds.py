@@ -12,6 +12,7 @@ register); ``person`` a person supported's reference; ``flag`` a Y/N-ish concern
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,6 +33,16 @@ class TargetField:
     synonyms: tuple[str, ...]
     #: For ``choice`` fields: the canonical values.
     choices: tuple[str, ...] = ()
+    #: Why a blank cell makes the row unusable once the field IS mapped ("" = it does not): a
+    #: file without the column is fine (a home's general log), a blank cell in it is not.
+    needed_when_mapped: str = ""
+
+    def blank_refusal(self, column: str) -> str | None:
+        """The reason a row with this field's cell blank is refused, or None if it is not."""
+        if not (self.required or self.needed_when_mapped):
+            return None
+        why = f": {self.needed_when_mapped}" if self.needed_when_mapped else ""
+        return f"{self.label} (column {column!r}) is empty{why}"
 
 
 def _when(label: str = "Date", required: bool = True, *extra: str) -> TargetField:
@@ -162,8 +173,19 @@ def _required(field: TargetField) -> TargetField:
     return TargetField(field.name, field.label, field.type, True, field.synonyms, field.choices)
 
 
+def _needed_when_mapped(field: TargetField, why: str) -> TargetField:
+    return dataclasses.replace(field, needed_when_mapped=why)
+
+
+#: A visit note or a care plan change is about someone: with a person column mapped, a row
+#: whose cell is blank would be a record about nobody, so it goes to "needs attention".
+#: (Handovers, incidents, calls and feedback may rightly concern the home as a whole.)
+_PERSON_OF_NOTE = _needed_when_mapped(_PERSON, "a care note has to say who it is about")
+_PERSON_OF_PLAN = _needed_when_mapped(_PERSON, "a care plan change belongs to someone's plan")
+
+
 KIND_FIELDS: dict[str, tuple[TargetField, ...]] = {
-    "care-notes": (_when(), _TIME, _STAFF, _PERSON, _TEXT, _CONCERN, _CHANGE_IN_NEED),
+    "care-notes": (_when(), _TIME, _STAFF, _PERSON_OF_NOTE, _TEXT, _CONCERN, _CHANGE_IN_NEED),
     "mar": (
         _when("Date", True, "administration date", "due date", "scheduled date"),
         # A MAR row happens at its round's scheduled time (eMARx "Scheduled", MedsRound "Due
@@ -199,7 +221,7 @@ KIND_FIELDS: dict[str, tuple[TargetField, ...]] = {
     "care-plan-changes": (
         _when("Date changed", True, "date changed", "changed on", "review date", "updated"),
         TargetField("staff", "Changed by", "staff", False, ("changed by", *_STAFF.synonyms)),
-        _PERSON,
+        _PERSON_OF_PLAN,
         _text("section", "Care plan section", "section", "care plan section", "plan area", "need"),
         TargetField(
             "text", "Change", "text", True, ("change", "summary", "what changed", *_TEXT.synonyms)
@@ -250,6 +272,39 @@ KIND_FIELDS: dict[str, tuple[TargetField, ...]] = {
         _text("supervisor", "Supervisor", "supervisor", "supervised by", "conducted by", "manager"),
         _text("type", "Type", "type", "supervision type", "session type"),
         TargetField("text", "Notes", "text", False, ("summary", "discussion", *_TEXT.synonyms)),
+        # The export's own next date: the timeline takes "overdue" from it rather than from the
+        # service's interval, and says when it was set later than the standard allows.
+        TargetField(
+            "next_due",
+            "Next supervision due",
+            "date",
+            False,
+            (
+                "next due",
+                "next due date",
+                "next supervision due",
+                "next supervision",
+                "next supervision date",
+                "next session due",
+                "next session",
+                "due date",
+                "due",
+                "review due",
+            ),
+        ),
+        TargetField(
+            "safeguarding",
+            "Safeguarding discussed",
+            "flag",
+            False,
+            (
+                "safeguarding discussed",
+                "safeguarding discussed?",
+                "safeguarding",
+                "safeguarding covered",
+                "safeguarding reviewed",
+            ),
+        ),
         _CONCERN,
     ),
     "training": (

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from rca.evidence.columns import ParsedBatch
 from rca.evidence.kinds import STAFF_CREATING_KINDS
-from rca.evidence.models import EvidenceImport, EvidenceRow
+from rca.evidence.models import EvidenceImport, EvidenceRow, RejectedRow
 from rca.evidence.rows import ParsedRow
 from rca.evidence.staff_register import PeopleRegister, StaffRegister
 
@@ -115,6 +115,26 @@ def already_imported(session: Session, review_id: int, kind: str) -> set[str]:
         session.scalars(
             select(EvidenceRow.content_hash).where(
                 EvidenceRow.review_id == review_id, EvidenceRow.kind == kind
+            )
+        )
+    )
+
+
+def already_reported(
+    session: Session, review_id: int, kind: str, sha256: str, sheet: str | None
+) -> set[int]:
+    """Row numbers of this file (its SHA-256 and sheet) already put under "needs attention" in
+    this review by an earlier import, open or since corrected: a re-import reports them once."""
+    earlier = select(EvidenceImport.id).where(
+        EvidenceImport.review_id == review_id,
+        EvidenceImport.kind == kind,
+        EvidenceImport.file_sha256 == sha256,
+        EvidenceImport.sheet.is_(None) if sheet is None else EvidenceImport.sheet == sheet,
+    )
+    return set(
+        session.scalars(
+            select(RejectedRow.row_number).where(
+                RejectedRow.review_id == review_id, RejectedRow.import_id.in_(earlier)
             )
         )
     )

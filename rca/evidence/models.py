@@ -35,7 +35,8 @@ MANUAL_KINDS = {
     "observation": "Observation",
     "document": "Document reference",
 }
-IMPORT_STATES = ("queued", "running", "done", "failed")
+#: "stopped": the process running it died, so the file was rolled back (``rca.jobs``).
+IMPORT_STATES = ("queued", "running", "done", "failed", "stopped")
 
 
 class EvidenceImport(Audited, db.Model):

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceImport, EvidenceRow, RejectedRow
 from rca.provider.models import PersonSupported, StaffMember
 from rca.reviews.models import Review, ReviewPerson
-from rca.validation import parse_date
+from rca.validation import parse_date, parse_id, parse_page
 
 PER_PAGE = 50
 ATTENTION_PER_PAGE = 50
@@ -73,13 +73,13 @@ class EvidenceFilters:
         return cls(
             kind=kind,
             person=str(args.get("person") or "").strip()[:64],
-            staff=int(staff) if staff.isdigit() else None,
+            staff=parse_id(staff),
             date_from=dates["date_from"],
             date_to=dates["date_to"],
             q=str(args.get("q") or "").strip()[:200],
-            page=max(1, min(int(page), 100_000)) if page.isdigit() else 1,
-            after=int(after) if after.isdigit() else None,
-            before=int(before) if before.isdigit() and not after.isdigit() else None,
+            page=parse_page(page),
+            after=parse_id(after),
+            before=parse_id(before) if parse_id(after) is None else None,
             errors=errors,
         )
 
@@ -362,8 +362,7 @@ class AttentionPage:
 
 
 def attention_page_number(raw: Any) -> int:
-    text = str(raw or "1")
-    return max(1, min(int(text), 100_000)) if text.isdigit() else 1
+    return parse_page(raw)
 
 
 def rejected_for(session: Session, review: Review, rejected_id: int) -> RejectedRow | None:

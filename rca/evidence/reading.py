@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from rca.evidence.sheet_size import SheetLimits
 from rca.evidence.table import (
     FileRefused,
     SourceRow,
@@ -29,9 +30,18 @@ from rca.evidence.table import (
     size_words,
 )
 from rca.evidence.workbooks import OLE2_MAGIC, ZIP_MAGICS, check_zip, read_workbook
+from rca.xmltext import drop_illegal
 
 # Re-exported: callers read tables, rows and cells from here.
-__all__ = ["DEFAULT_MAX_BYTES", "FileRefused", "SourceRow", "Table", "cell_text", "read_table"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "FileRefused",
+    "SheetLimits",
+    "SourceRow",
+    "Table",
+    "cell_text",
+    "read_table",
+]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -49,9 +59,10 @@ def read_table(
     *,
     sheet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: SheetLimits | None = None,
 ) -> Table:
     """Read a CSV or workbook. `sheet` picks a workbook sheet (default: the first visible one)
-    and is ignored for CSV."""
+    and is ignored for CSV; `limits` bounds a sheet's used range (default ``SheetLimits()``)."""
     if not data:
         raise FileRefused(f"{file_name} is empty")
     if len(data) > max_bytes:
@@ -61,7 +72,7 @@ def read_table(
         )
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(ZIP_MAGICS):
-        check_zip(data, file_name, max_bytes)
+        check_zip(data, file_name, max_bytes, limits)
         name, sheets, headers, rows = read_workbook(data, file_name, sheet)
     elif data.startswith(OLE2_MAGIC):
         name, sheets, headers, rows = read_workbook(data, file_name, sheet)
@@ -91,6 +102,8 @@ def _read_csv(data: bytes, file_name: str) -> tuple[list[str], list[SourceRow]]:
     else:
         delimiter = _choose_delimiter(sample, len(data) > SNIFF_BYTES)
         lines = itertools.chain([first], stream)
+    # A stray control character (XML cannot carry it, PostgreSQL refuses NUL) never reaches a cell.
+    lines = map(drop_illegal, lines)
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
     rows: list[SourceRow] = []
     append, new_row = rows.append, tuple.__new__

@@ -175,9 +175,8 @@ class RowParser:
         target = step.target
         text = cell_text(raw)
         if not text.strip():
-            if target.required:
-                return Refusal(f"{target.label} (column {step.column!r}) is empty")
-            return BLANK
+            reason = target.blank_refusal(step.column)
+            return BLANK if reason is None else Refusal(reason)
         try:
             return self._value(target, step.column, raw, text, step.fmt)
         except RowRejected as exc:

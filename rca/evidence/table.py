@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
+from rca.xmltext import drop_illegal
+
 # A first row made only of numbers, dates and times is data, not column names.
 _DATA_LIKE = re.compile(r"[\d\s/:.,+\-]+")
 _SPACES = re.compile(r"\s+")
@@ -49,7 +51,7 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return drop_illegal(value)  # the readers drop them already; a cell built elsewhere too
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):

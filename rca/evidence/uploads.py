@@ -15,6 +15,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from rca.evidence.sheet_size import SheetLimits
+
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -30,6 +32,16 @@ def upload_dir(app: Flask) -> Path:
 def max_upload_bytes(app: Flask) -> int:
     """The largest evidence file accepted (``EVIDENCE_MAX_BYTES``, default 50 MB)."""
     return int(app.config.get("EVIDENCE_MAX_BYTES", 50 * 1024 * 1024))
+
+
+def sheet_limits(app: Flask) -> SheetLimits:
+    """The largest workbook sheet read: ``EVIDENCE_MAX_SHEET_CELLS`` (rows x columns of its used
+    range, default 10,000,000) and ``EVIDENCE_MAX_SHEET_COLUMNS`` (default 1,000)."""
+    default = SheetLimits()
+    return SheetLimits(
+        cells=int(app.config.get("EVIDENCE_MAX_SHEET_CELLS", default.cells)),
+        columns=int(app.config.get("EVIDENCE_MAX_SHEET_COLUMNS", default.columns)),
+    )
 
 
 def store_upload(folder: Path, data: bytes) -> str:

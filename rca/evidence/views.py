@@ -35,11 +35,11 @@ from rca.evidence.importer import ImportRefused, retry_rejected
 from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceImport, EvidenceRow
 from rca.evidence.reading import FileRefused
 from rca.evidence.rows import RowRejected
-from rca.jobs import jobs_for
+from rca.jobs import jobs_for, stop_dead_imports
 from rca.reviews import panes
 from rca.reviews.models import Review
 from rca.security import background
-from rca.validation import FieldErrors
+from rca.validation import FieldErrors, parse_id
 
 bp = Blueprint("evidence", __name__, template_folder="templates")
 
@@ -58,6 +58,7 @@ def pane_context(review: Review, args: Mapping[str, Any]) -> dict[str, Any]:
     recent = queries.imports(session, review)
     if any(i.status in ("queued", "running") for i in recent):
         jobs_for().ensure_consumer()  # after a restart, queued imports still get done
+        _stop_dead([i for i in recent if i.status == "running"])
     wanted = queries.attention_page_number(args.get("attention_page"))
     rejected, rejected_total = queries.open_rejected(session, review, page=wanted)
     attention = queries.AttentionPage(
@@ -66,8 +67,8 @@ def pane_context(review: Review, args: Mapping[str, Any]) -> dict[str, Any]:
         len(rejected),
         rejected_total,
     )
-    row_id = str(args.get("row") or "")
-    detail = queries.evidence_row(session, review, int(row_id)) if row_id.isdigit() else None
+    row_id = parse_id(args.get("row"))
+    detail = queries.evidence_row(session, review, row_id) if row_id is not None else None
     return {
         **_table_context(review, filters),
         "kinds": list(KINDS.items()),
@@ -254,6 +255,19 @@ def confirm_import(review_id: int):  # type: ignore[no-untyped-def]
 
 
 # --- progress ---------------------------------------------------------------------------------
+def _stop_dead(running: list[EvidenceImport]) -> None:
+    """Running imports that no process runs any more are stopped (and shown so) at once."""
+    if not running:
+        return
+    stop_dead_imports(db.session, jobs_for(), running)
+    # Committed whether they were stopped or (Redis) queued again: a dead import's job is sent
+    # again only once its "queued" status is committed, and the return value names only the
+    # stopped ones.
+    db.session.commit()
+    for record in running:
+        db.session.refresh(record)
+
+
 def _progress_of(record: EvidenceImport) -> dict[str, Any]:
     """What the progress bar shows, from huey's storage while the job runs (never waiting on
     the import's database transaction), from the import record once it is over."""
@@ -275,11 +289,15 @@ def import_progress(review_id: int, import_id: int):  # type: ignore[no-untyped-
         abort(404)
     if progress is None and record.status in ("queued", "running"):
         db.session.refresh(record)  # it may have finished since this request began
+    if record.status == "running":
+        _stop_dead([record])
+        progress = jobs_for().read_progress(import_id) if record.status == "running" else None
     view = intake.progress_view(record, progress, time.time())
     html = render_template("evidence/_progress.html", review=review, item=record, p=view)
     resp = current_app.make_response(html)
     if view["finished"]:
-        resp.headers["HX-Trigger"] = "evidence-changed"
+        # The table, the summary and the needs-attention list listen for these.
+        resp.headers["HX-Trigger"] = "evidence-changed, evidence-imported"
     return resp
 
 

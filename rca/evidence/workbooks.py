@@ -1,5 +1,6 @@
 """Reading workbooks (XLSX, XLS, ODS) through python-calamine, with the ZIP checks that refuse a
-decompression bomb before calamine inflates anything.
+decompression bomb before calamine inflates anything, and the sheet-size checks (``sheet_size``)
+that refuse a sheet too large to hold (a few bytes can name a cell at XFD1048576).
 
 Rows are streamed from calamine (``iter_rows``) into the table's rows, so the sheet is held once
 as Python values, not twice (a whole-sheet list of lists and then the rows).
@@ -16,6 +17,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
+from rca.evidence.sheet_size import SheetLimits, SheetSizes
 from rca.evidence.table import (
     FileRefused,
     SourceRow,
@@ -25,6 +27,7 @@ from rca.evidence.table import (
     row_width,
     size_words,
 )
+from rca.xmltext import drop_illegal
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -34,9 +37,12 @@ RATIO_CHECK_FROM = 1024 * 1024  # tiny parts can compress absurdly well and harm
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 
 
-def check_zip(data: bytes, file_name: str, max_bytes: int) -> None:
+def check_zip(
+    data: bytes, file_name: str, max_bytes: int, limits: SheetLimits | None = None
+) -> None:
     """Refuse a decompression bomb from the ZIP directory BEFORE calamine inflates anything,
-    then make sure no entry inflates past what the directory claims (a lying directory)."""
+    then make sure no entry inflates past what the directory claims (a lying directory), and
+    that no sheet's used range is over ``limits`` (measured in the same pass)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -61,27 +67,35 @@ def check_zip(data: bytes, file_name: str, max_bytes: int) -> None:
                 f"{file_name}: part {entry.filename} is compressed {ratio:.0f} to 1: "
                 "refused as a possible decompression bomb"
             )
+    sizes = SheetSizes(archive, file_name, limits or SheetLimits())
     # Inflate every part once, in 1 MB chunks, so a directory that understates a part (a
     # disguised bomb) is caught here and not inside calamine. CPython's zipfile stops at the
-    # declared size and then fails the CRC; the byte count is a second guard.
+    # declared size and then fails the CRC; the byte count is a second guard. A sheet's chunks
+    # also go to its size check on the way.
     for entry in entries:
         inflated = 0
+        bound = sizes.quick(entry)
         try:
             with archive.open(entry) as part:
                 while chunk := part.read(1024 * 1024):
                     inflated += len(chunk)
                     if inflated > entry.file_size:
                         raise zipfile.BadZipFile("it inflates past its declared size")
+                    if bound is not None:
+                        bound.feed(chunk)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise FileRefused(
                 f"{file_name}: part {entry.filename} does not match its ZIP directory ({exc}): "
                 "damaged, or a disguised decompression bomb"
             ) from None
+        sizes.check(entry, bound)
 
 
 def read_workbook(
     data: bytes, file_name: str, sheet: str | None
 ) -> tuple[str, list[str], list[str], list[SourceRow]]:
+    """The sheet's name, every sheet's name, the header and the rows, streamed from calamine
+    (ZIP workbooks have passed ``check_zip`` first: calamine holds a whole sheet)."""
     with _calamine_errors(file_name):
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = list(book.sheet_names)
@@ -176,6 +190,8 @@ def _pick_sheet(book: CalamineWorkbook, sheets: list[str], wanted: str | None, f
 
 
 def _workbook_cell(value: Any) -> Any:
+    if type(value) is str:
+        value = drop_illegal(value)  # a cell saved as "_x0000_" reads back as a NUL
     if value == "" and isinstance(value, str):
         return None
     if type(value) is float and value.is_integer() and abs(value) < 2**53:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from rca.evidence.models import EvidenceRow
 from rca.reviews.models import Review
-from rca.validation import FieldErrors, parse_int, parse_text
+from rca.validation import MAX_ID, FieldErrors, parse_int, parse_text
 
 MAX_TEXT = 500
 
@@ -50,7 +50,7 @@ def _optional_id(raw: Any, field: str, label: str, errors: dict[str, str]) -> in
     if raw in (None, ""):
         return None
     try:
-        return parse_int(raw, label=label, minimum=1, maximum=2**31 - 1)
+        return parse_int(raw, label=label, minimum=1, maximum=MAX_ID)
     except ValueError as exc:
         errors[field] = str(exc)
         return None
@@ -58,7 +58,7 @@ def _optional_id(raw: Any, field: str, label: str, errors: dict[str, str]) -> in
 
 def _version(raw: Any) -> int:
     try:
-        return parse_int(raw, label="Version", minimum=1, maximum=2**31 - 1)
+        return parse_int(raw, label="Version", minimum=1, maximum=MAX_ID)
     except ValueError as exc:
         raise FieldErrors({"version": str(exc)}) from None
 
@@ -70,7 +70,7 @@ def _evidence_ids(raw: Any) -> list[int]:
     out: list[int] = []
     for item in items:
         try:
-            out.append(parse_int(item, label="Evidence id", minimum=1, maximum=2**31 - 1))
+            out.append(parse_int(item, label="Evidence id", minimum=1, maximum=MAX_ID))
         except ValueError as exc:
             raise FieldErrors({"evidence_ids": str(exc)}) from None
     return sorted(set(out))

@@ -10,15 +10,15 @@ only when the guidance allows it (``rca.guidance.gate``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from rca.accounts.models import User
 from rca.audit.recorder import current_actor
-from rca.db import utcnow
+from rca.db import conflict_if_stale, utcnow
 from rca.fishbone.cause_input import (
     _check_evidence,
     _choice,
@@ -235,23 +235,25 @@ def update_cause(session: Session, review: Review, cause_id: int, raw: Mapping[s
             errors.update(exc.errors)
     if errors:
         raise FieldErrors(errors)
-    if "evidence_ids" in raw:
-        ids = _evidence_ids(raw["evidence_ids"])
-        _check_evidence(session, review, ids)
-        _replace_links(session, review, cause, ids)
-    if "text" in values:
-        cause.text = values["text"]
-    if "factor_code" in values:
-        cause.factor_code = values["factor_code"]
-    if values.get("category") and values["category"] != cause.category:
-        # A "why?" moved to another bone leaves its parent and takes its own whys along.
-        _place(session, review, cause, None, None, values["category"])
-    if "status" in values:
-        _set_status(session, cause, values["status"], raw.get("reason"))
-    if "conclusion" in values:
-        _set_conclusion(session, review, cause, values["conclusion"])
-    cause.updated_at = utcnow()  # any save bumps the version, links included
-    _flush(session, cause, submitted)
+    # Queries below autoflush and the conclusion gate flushes: a racing save can surface at any.
+    with _stale_is_conflict(session, cause_id, submitted):
+        if "evidence_ids" in raw:
+            ids = _evidence_ids(raw["evidence_ids"])
+            _check_evidence(session, review, ids)
+            _replace_links(session, review, cause, ids)
+        if "text" in values:
+            cause.text = values["text"]
+        if "factor_code" in values:
+            cause.factor_code = values["factor_code"]
+        if values.get("category") and values["category"] != cause.category:
+            # A "why?" moved to another bone leaves its parent and takes its own whys along.
+            _place(session, review, cause, None, None, values["category"])
+        if "status" in values:
+            _set_status(session, cause, values["status"], raw.get("reason"))
+        if "conclusion" in values:
+            _set_conclusion(session, review, cause, values["conclusion"])
+        cause.updated_at = utcnow()  # any save bumps the version, links included
+        session.flush()
     return cause
 
 
@@ -275,9 +277,10 @@ def move_cause(
         raise FieldErrors({"category": f"{category} is not a bone of this review's framework."})
     if position is not None and position < 0:
         raise FieldErrors({"position": "Position cannot be less than 0."})
-    _place(session, review, cause, parent_id, position, category)
-    cause.updated_at = utcnow()
-    _flush(session, cause, submitted)
+    with _stale_is_conflict(session, cause_id, submitted):
+        _place(session, review, cause, parent_id, position, category)
+        cause.updated_at = utcnow()
+        session.flush()
     return cause
 
 
@@ -331,13 +334,14 @@ def delete_cause(session: Session, review: Review, cause_id: int, version: Any) 
         raise CauseConflict(cause.id, snapshot(cause), {"delete": True})
     everything = _all(session, review)
     doomed = [cause, *_descendants(cause.id, everything)]
-    for c in reversed(doomed):  # children first: each has its own audit entry
-        session.delete(c)
     siblings = [
         c for c in _siblings(everything, cause.parent_id, cause.category) if c.id != cause.id
     ]
-    session.flush()
-    _renumber(session, siblings)
+    with _stale_is_conflict(session, cause_id, {"delete": True}):
+        for c in reversed(doomed):  # children first: each has its own audit entry
+            session.delete(c)
+        session.flush()
+        _renumber(session, siblings)
 
 
 def link_evidence(session: Session, review: Review, cause_id: int, evidence_ids: Any) -> Cause:
@@ -385,12 +389,17 @@ def _replace_links(session: Session, review: Review, cause: Cause, ids: list[int
         )
 
 
-def _flush(session: Session, cause: Cause, submitted: dict[str, Any]) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        # Someone saved between our read and our write: the caller rolls back and reloads.
-        raise CauseConflict(cause.id, None, submitted) from None
+def _stale_is_conflict(
+    session: Session, cause_id: int, submitted: dict[str, Any]
+) -> AbstractContextManager[None]:
+    """Someone saved the cause between our read and our write: after the rollback, the conflict
+    carries the cause as now saved (None when it was deleted meanwhile)."""
+
+    def conflict() -> CauseConflict:
+        fresh = session.get(Cause, cause_id)
+        return CauseConflict(cause_id, snapshot(fresh) if fresh else None, submitted)
+
+    return conflict_if_stale(session, conflict)
 
 
 __all__ = [

@@ -13,11 +13,12 @@ from typing import Any
 from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from rca import access
 from rca.db import db
-from rca.fishbone import live, meeting, undo
+from rca.fishbone import causes, live, meeting, undo
 from rca.fishbone.meeting_models import ATTENDANCE, MEETING_KINDS
 from rca.fishbone.models import CAUSE_STATUSES, CONCLUSIONS
 from rca.reviews.models import Review
@@ -214,6 +215,16 @@ def _change(review: Review, change: Callable[[], object], block: str = "record")
         abort(404)
     except FieldErrors as exc:
         return _refused(review, exc, block)
+    except StaleDataError:
+        # Nothing here carries a version (the last save stands), but two saves can still meet
+        # in the database; the one that lost says so instead of failing.
+        db.session.rollback()
+        message = (
+            "Someone else saved the meeting record at the same moment, so your change was not "
+            "saved. The record now shows theirs; make your change again."
+        )
+        field = "text" if block == "decisions" else "meeting"
+        return _answer(review, block, 409, errors={field: message}, values=request.form)
     return _answer(review, block)
 
 
@@ -293,6 +304,10 @@ def undo_cause(review_id: int):  # type: ignore[no-untyped-def]
     except (undo.NothingToUndo, undo.UndoRefused) as exc:
         db.session.rollback()
         status, message, focus = 409, str(exc), None
+    except causes.CauseConflict:
+        db.session.rollback()
+        status, focus = 409, None
+        message = "Someone else changed this cause at the same moment; nothing was undone."
     else:
         status, message, focus = 200, f"Undone: {result.label}", result.cause_id
     if not g.htmx:

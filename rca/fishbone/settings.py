@@ -8,10 +8,12 @@ where it goes, and nothing changes until every cause has a bone.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rca.db import conflict_if_stale
 from rca.fishbone.frameworks import DEFAULT_FRAMEWORK, FRAMEWORKS, map_category
 from rca.fishbone.models import Cause, FishboneSettings
 from rca.reviews.models import Review
@@ -55,7 +57,8 @@ def set_problem_statement(session: Session, review: Review, raw: Mapping[str, ob
     except ValueError as exc:
         raise FieldErrors({"problem_statement": str(exc)}) from None
     settings.problem_statement = None if text == default_problem(review) else text
-    session.flush()
+    with _stale_is_conflict(session):
+        session.flush()
 
 
 def plan_switch(session: Session, review: Review, key: str) -> tuple[dict[int, str], list[Cause]]:
@@ -133,8 +136,15 @@ def set_framework(
         if cause.category != category:
             cause.category = category
     settings.framework = key
-    session.flush()
+    with _stale_is_conflict(session):  # the settings, or a cause moved to its new bone
+        session.flush()
     return []
+
+
+def _stale_is_conflict(session: Session) -> AbstractContextManager[None]:
+    from rca.fishbone.causes import StaleSettings
+
+    return conflict_if_stale(session, StaleSettings)
 
 
 def _check_version(settings: FishboneSettings, raw: object) -> None:

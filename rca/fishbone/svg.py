@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from markupsafe import escape
-
 from rca.fishbone.frameworks import Framework
 from rca.fishbone.svg_layout import (
     CAUSE_GAP,
@@ -43,6 +41,7 @@ from rca.fishbone.svg_layout import (
     wrap,
 )
 from rca.fishbone.tree import CauseNode
+from rca.xmltext import escape  # markupsafe's, minus characters XML cannot carry
 
 STATUS_MARK = {"hypothesis": "?", "supported": "✓", "ruled-out": "✗"}
 STATUS_WORD = {"hypothesis": "hypothesis", "supported": "supported", "ruled-out": "ruled out"}

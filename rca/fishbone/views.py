@@ -36,7 +36,7 @@ from rca.fishbone.svg import render_fishbone
 from rca.fishbone.tree import cause_tree, flatten
 from rca.reviews import panes
 from rca.reviews.models import Review
-from rca.validation import FieldErrors
+from rca.validation import FieldErrors, parse_id
 
 bp = Blueprint("fishbone", __name__, template_folder="templates")
 
@@ -169,8 +169,8 @@ def add_cause(review_id: int) -> Any:
         review,
         lambda: domain.add_cause(db.session, review, current_user, request.form),
         focus="#fb-quick-text" if quick else "",
-        cause_id=int(parent) if parent.isdigit() else None,
-        why=parent.isdigit(),
+        cause_id=parse_id(parent),
+        why=parse_id(parent) is not None,
     )
 
 
@@ -325,9 +325,9 @@ def set_framework(review_id: int) -> Any:
     review = access.review_for(current_user, review_id, "edit")
     key = request.form.get("framework", "")
     placements = {
-        int(k.removeprefix("place-")): v
+        cause_id: v
         for k, v in request.form.items()
-        if k.startswith("place-") and k.removeprefix("place-").isdigit()
+        if k.startswith("place-") and (cause_id := parse_id(k.removeprefix("place-"))) is not None
     }
     try:
         unplaced = fb_settings.set_framework(

@@ -276,7 +276,20 @@ def chronology(
         }
         for _, e, why in chosen
     ]
+    # Staff whose supervision was overdue when their own practice enters the story, or whose
+    # recorded next date was set later than the service's standard allows.
+    supervision = [
+        {
+            "staff": p.staff(s.staff_id, s.staff, "Supervision") or "",
+            "last": uk_date(s.last_supervision) if s.last_supervision else "none on record",
+            "note": s.supervision_note,
+            "overdue": s.supervision_overdue,
+        }
+        for s in timeline.statuses
+        if s.supervision_overdue or s.due_beyond_standard
+    ]
     return {
+        "supervision": supervision,
         "svg": svg,
         "period": f"{uk_date(c.start)} to {uk_date(c.end)}",
         "event_count": len(events),
@@ -303,10 +316,10 @@ def delays(p: Pseudonymiser, timeline: assembly.Timeline) -> dict[str, Any]:
         s = standards.setdefault(
             d.standard,
             {"standard": d.standard, "limit": d.limit_working_days, "measured": 0,
-             "breached": 0, "longest": 0},
+             "met": 0, "open": 0, "breached": 0, "longest": 0},
         )  # fmt: skip
         s["measured"] += 1
-        s["breached"] += int(d.breached)
+        s[d.status] += 1
         s["longest"] = max(s["longest"], d.working_days)
     shown = list(timeline.delays)
     if len(shown) > DELAY_ROW_LIMIT:
@@ -326,10 +339,12 @@ def delays(p: Pseudonymiser, timeline: assembly.Timeline) -> dict[str, Any]:
                 "to_at": uk_datetime(d.answer.at) if d.answer else "",
                 "to_text": excerpt(p.text(d.answer.text, f"Delay: {d.standard}"), 120)
                 if d.answer
-                else "No answering event found",
+                else "No answer found in the evidence",
                 "working_days": d.working_days,
                 "limit": d.limit_working_days,
                 "breached": d.breached,
+                "status": d.status,
+                "words": d.words,
                 "deadline": uk_date(d.deadline),
             }
         )

@@ -22,6 +22,7 @@ from rca.validation import (
     parse_bool,
     parse_choice,
     parse_date,
+    parse_id,
     parse_int,
     parse_text,
 )
@@ -120,8 +121,8 @@ def find_service(session: Session, user: User, value: Any) -> Service:
     if not text:
         raise FieldErrors({"service": "Service is required."})
     stmt = select(Service).where(Service.code == text)
-    if text.isdigit():
-        stmt = select(Service).where((Service.code == text) | (Service.id == int(text)))
+    if (service_id := parse_id(text)) is not None:
+        stmt = select(Service).where((Service.code == text) | (Service.id == service_id))
     service = session.scalars(stmt).first()
     if service is None or not access.can(user, "create", service.id):
         # Same answer for "does not exist" and "not yours": existence does not leak.

@@ -4,10 +4,12 @@ and its public JSON form (the API contract)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rca.db import today_london
 from rca.reviews.models import Review
 from rca.timeline import cache
 from rca.timeline import chronology as chron
@@ -76,21 +78,28 @@ def build(
     review: Review,
     person_ref: str | None = None,
     supervision_weeks: int = DEFAULT_SUPERVISION_WEEKS,
+    today: date | None = None,
 ) -> Timeline:
     """Everything the pane, the API and the report draw; raises chron.UnknownPerson.
 
     Reused from the in-process cache while the review's change token stands (timeline.cache):
-    the result is shared, so treat it as read-only."""
+    the result is shared, so treat it as read-only. Today's date is part of the key: an
+    unanswered delay turns from open to breached overnight with nothing in the database moving."""
+    today = today or today_london()
     return cache.cached(
         session,
         review,
-        ("timeline", person_ref, supervision_weeks),
-        lambda: _build(session, review, person_ref, supervision_weeks),
+        ("timeline", person_ref, supervision_weeks, today),
+        lambda: _build(session, review, person_ref, supervision_weeks, today),
     )
 
 
 def _build(
-    session: Session, review: Review, person_ref: str | None, supervision_weeks: int
+    session: Session,
+    review: Review,
+    person_ref: str | None,
+    supervision_weeks: int,
+    today: date,
 ) -> Timeline:
     chronology = chron.load(session, review, person_ref)
     staff = chronology.staff
@@ -105,7 +114,7 @@ def _build(
     return Timeline(
         chronology=chronology,
         statuses=staff_statuses(chronology, staff, supervision_weeks),
-        delays=find_delays(chronology, standards),
+        delays=find_delays(chronology, standards, today),
         standards=standards,
         uninducted_agency=uninducted,
         haystacks={e.id: search_text(e) for e in chronology.events},

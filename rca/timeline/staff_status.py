@@ -9,7 +9,9 @@ not listed. Rules:
 - next due: the record's ``next_due`` field when the source gave one, else the last supervision
   plus the provider's interval (8 weeks unless configured); with no supervision on record, the
   start date plus the interval when the register knows it, else unknown;
-- overdue: the due date is known and before the day of the event;
+- overdue: the due date is known and before the day of the event; a due date the supervision
+  record gave (its export's "Next due") is taken as it stands, and said to be later than the
+  standard when it falls after the last supervision plus the interval;
 - trainings: per course, the latest completion on or before that day, its expiry, and whether it
   had expired (expiry before the day); courses completed later are not counted;
 - induction record: a training course whose name contains "induction", completed on or before
@@ -69,10 +71,35 @@ class StaffStatus:
     supervision_overdue: bool
     trainings: list[Training]
     induction_record: bool
+    #: The due date came from the supervision record itself, not from the interval.
+    due_recorded: bool = False
+    #: The service's supervision standard (weeks between supervisions).
+    supervision_weeks: int = DEFAULT_SUPERVISION_WEEKS
 
     @property
     def expired_trainings(self) -> list[Training]:
         return [t for t in self.trainings if t.expired]
+
+    @property
+    def due_beyond_standard(self) -> bool:
+        """The recorded next date is later than the last supervision plus the standard."""
+        if not (self.due_recorded and self.last_supervision and self.supervision_due):
+            return False
+        limit = self.last_supervision + timedelta(weeks=self.supervision_weeks)
+        return self.supervision_due > limit
+
+    @property
+    def supervision_note(self) -> str:
+        """How the due date reads to a person: "next due 30/06/2026 (recorded), later than the
+        8-week standard" ("" when no due date is known)."""
+        if self.supervision_due is None:
+            return ""
+        words = f"next due {self.supervision_due.strftime('%d/%m/%Y')}"
+        if self.due_recorded:
+            words += " (recorded)"
+        if self.due_beyond_standard:
+            words += f", later than the {self.supervision_weeks}-week standard"
+        return words
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -147,11 +174,14 @@ def status_at(
         key=lambda pair: pair[0],
     )
     last = due = None
+    recorded = False
     if supervisions:
         when, row = supervisions[-1]
         last = london_day(when)
         fields = row.fields or {}
-        due = parse_field_date(fields.get("next_due")) or last + interval
+        due = parse_field_date(fields.get("next_due"))
+        recorded = due is not None
+        due = due or last + interval
     elif member is not None and member.start_date is not None:
         due = member.start_date + interval
     latest: dict[str, Training] = {}
@@ -183,6 +213,8 @@ def status_at(
         supervision_overdue=due is not None and due < day,
         trainings=sorted(latest.values(), key=lambda t: t.course.lower()),
         induction_record=induction,
+        due_recorded=recorded,
+        supervision_weeks=supervision_weeks,
     )
 
 

@@ -28,7 +28,7 @@ from rca.timeline.models import (
     EventMark,
     ServiceStandard,
 )
-from rca.validation import Collector, FieldErrors, parse_date
+from rca.validation import Collector, FieldErrors, parse_date, parse_id
 
 MAX_LIMIT_DAYS = 365
 
@@ -126,10 +126,8 @@ def remove_standard(session: Session, service_id: int, standard_id: int) -> None
 
 
 def _evidence_in(session: Session, review: Review, raw: Any, field: str) -> EvidenceRow:
-    try:
-        row = session.get(EvidenceRow, int(raw))
-    except (TypeError, ValueError):
-        row = None
+    row_id = parse_id(raw)
+    row = session.get(EvidenceRow, row_id) if row_id is not None else None
     if row is None or row.review_id != review.id:
         raise FieldErrors({field: "That event is not part of this review."})
     return row

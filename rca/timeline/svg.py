@@ -4,9 +4,9 @@ that the pane and the PDF report share.
 Layout, top to bottom: a time axis; the on-shift band (staff on shift per slice of the window,
 agency drawn hatched on top, uninducted agency outlined; the peak and agency share written in
 text); one swimlane per source; the delay brackets (``svg_delays``), each labelled in words
-("breached: 3 of 1 working days") so colour never carries the meaning alone. Concerns are
-diamonds, other events circles; key moments and missed opportunities are vertical rules with a
-text flag.
+("breached: 3 working days (standard 1)") so colour never carries the meaning alone. Concerns
+are diamonds, other events circles; key moments and missed opportunities are vertical rules with
+a text flag.
 
 Nothing overlaps or runs off the picture, measured by an upper estimate of text width from its
 character count (no font metrics on the server): the lane-label column widens to its longest
@@ -24,12 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from markupsafe import escape
-
 from rca.timeline.chronology import Event, Shift
 from rca.timeline.delays import Delay
 from rca.timeline.svg_delays import DELAY_ROW_H, draw_delays, pack_delays
 from rca.timeline.working_days import LONDON
+from rca.xmltext import escape  # markupsafe's, minus characters XML cannot carry
 
 WIDTH = 1000
 #: The lane-label column: at least this wide, wider to fit the longest label on one line up to

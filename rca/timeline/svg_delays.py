@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from markupsafe import escape
-
 from rca.timeline.delays import Delay
+from rca.xmltext import escape  # markupsafe's, minus characters XML cannot carry
 
 DELAY_ROW_H = 20
 MAX_DELAY_ROWS = 8
@@ -44,10 +43,11 @@ class Bracket:
 
 
 def _words(d: Delay) -> str:
-    state = "breached" if d.breached else "met"
+    # Brackets are packed in a few rows, so the label is the pane's words in short.
+    days = f"{d.working_days} working day{'' if d.working_days == 1 else 's'}"
     if not d.answer:
-        state = "breached, no answer" if d.breached else "open, no answer yet"
-    return f"{state}: {d.working_days} of {d.limit_working_days} working days"
+        days += " so far" if d.status == "open" else ", no answer"
+    return f"{d.status}: {days} (standard {d.limit_working_days})"
 
 
 def pack_delays(

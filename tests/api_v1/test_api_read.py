@@ -222,6 +222,13 @@ def test_openapi_document_describes_the_api(app):
         "/api/v1/actions/{action_id}/effectiveness": {"post"},
         "/api/v1/reviews/{review_id}/report.pdf": {"get"},
         "/api/v1/reviews/{review_id}/issues": {"get", "post"},
+        "/api/v1/reviews/{review_id}/bundle": {"get"},
+        "/api/v1/actions/{action_id}": {"patch"},
+        "/api/v1/reviews/{review_id}/similar": {"get"},
+        "/api/v1/learning/factors": {"get"},
+        "/api/v1/learning/pairs": {"get"},
+        "/api/v1/learning/themes": {"get"},
+        "/api/v1/learning/recurrence": {"get"},
     }
     schemes = doc["components"]["securitySchemes"]
     assert schemes["bearerAuth"]["type"] == "http"

@@ -3,6 +3,8 @@ keyboard flow (Enter adds, Tab nests, a shortcut sets the status, Ctrl+Z undoes)
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import PASSWORD
 from playwright.sync_api import Page, expect
@@ -123,6 +125,44 @@ def test_keyboard_flow_enter_tab_status_and_undo(ui, review):
     page.get_by_role("button", name="Undo my last change").click()
     expect(nested).to_have_count(0)
     expect(first).to_be_visible()
+
+
+def test_the_panel_sets_conclusions_by_keyboard_with_the_staff_error_pushback(ui, review):
+    ui.sign_in("amira@example.org", PASSWORD)
+    page = ui.goto(f"/reviews/{review}/meeting")
+    entry = _entry(page)
+    for text in ("Carer forgot the evening dose", "No second check on agency medicines rounds"):
+        entry.fill(text)
+        entry.press("Enter")
+        expect(_row(page, text)).to_be_visible()
+        expect(entry).to_have_value("")
+
+    # Root cause on a cause that reads as staff error: refused, and the room sees why.
+    blame = _row(page, "Carer forgot the evening dose")
+    blame.focus()
+    blame.press("Alt+Shift+R")
+    expect(page.locator("#mt-said")).to_contain_text("reads as staff error")
+    expect(page.locator("#mt-said")).to_have_class(re.compile("meeting-said--refused"))
+    expect(blame).not_to_contain_text("Root cause")
+    # Contributory is allowed meanwhile, as the message says.
+    blame = _row(page, "Carer forgot the evening dose")
+    blame.focus()
+    blame.press("Alt+Shift+C")
+    expect(blame).to_contain_text("Contributory factor")
+
+    system = _row(page, "No second check on agency medicines rounds")
+    system.focus()
+    system.press("Alt+Shift+R")
+    expect(system).to_contain_text("Root cause")
+    expect(page.locator("#mt-said")).to_contain_text("is now a root cause")
+    # Alt+Shift+R is a conclusion, never the "ruled out" status (Alt+R).
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(system).to_contain_text("Hypothesis")
+    system = _row(page, "No second check on agency medicines rounds")
+    system.focus()
+    system.press("Alt+Shift+N")
+    expect(system).not_to_contain_text("Root cause")
+    ui.axe()
 
 
 def test_read_only_sees_the_meeting_without_edit_controls(ui, review):

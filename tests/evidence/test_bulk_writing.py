@@ -20,7 +20,8 @@ CSV = (
     "Date,Time,Carer,Client ID,Note,Concern?\r\n"
     '29/03/2026,00:30,Zoë Barker,P-7,"Quiet night, checked 2-hourly",N\r\n'
     '29/03/2026,03:15,Siân Griffiths,P-7,Found on floor; 100% "ok" per her,Y\r\n'
-    "30/03/2026,09:00,Zoë Barker,,Breakfast,\r\n"
+    # Blank optional cells (carer, concern) are kept blank; a blank person would need attention.
+    "30/03/2026,09:00,,P-8,Breakfast,\r\n"
 )
 
 
@@ -56,7 +57,7 @@ def test_rows_read_back_as_parsed_with_provenance(ctx, make_service, make_user, 
     assert second.occurred_at == datetime(2026, 3, 29, 2, 15, tzinfo=UTC)
     assert first.fields == {"time": "00:30:00", "staff": "Zoë Barker", "person": "P-7"}
     assert second.cells["Note"] == 'Found on floor; 100% "ok" per her' and second.concern
-    assert third.person_id is None and third.cells["Client ID"] == ""
+    assert third.staff_id is None and third.cells["Carer"] == "" and not third.concern
     assert list(first.cells) == table.headers
     assert {r.file_name for r in rows} == {"night.csv"} and first.file_sha256 == table.sha256
     assert [r.row_number for r in rows] == [2, 3, 4] and first.import_id == outcome.import_id

@@ -47,7 +47,7 @@ def test_delays_against_the_default_standards(ctx, scenario):
     assert tl.delays[0].deadline == date(2026, 10, 2)
 
 
-def test_an_unanswered_concern_is_measured_to_the_end_of_the_period(ctx, scenario):
+def test_an_unanswered_concern_is_measured_to_today(ctx, scenario):
     review = db.session.get(Review, scenario.review_id)
     lone = add_row(review.id, "incidents", "2026-10-12 16:00", "Fall in the garden", concern=True)
     db.session.commit()
@@ -59,12 +59,21 @@ def test_an_unanswered_concern_is_measured_to_the_end_of_the_period(ctx, scenari
     assert {"from_event": lone.id, "working_days": 2, "breached": True}.items() <= next(
         d for d in tl_json if d["from_event"] == lone.id
     ).items()
-    # Remove the answers: the concern stays open to Fri 16/10, 4 working days later.
+    # Remove the answers: on Fri 16/10 the concern has waited 4 working days with no answer.
     for key in ("review", "plan"):
         db.session.delete(db.session.get(type(lone), scenario.rows[key]))
     db.session.commit()
-    delay = next(d for d in _build(scenario).delays if d.start.id == lone.id)
+    delay = next(
+        d for d in _build(scenario, today=date(2026, 10, 16)).delays if d.start.id == lone.id
+    )
     assert delay.answer is None and delay.working_days == 4 and delay.breached
+    assert delay.status == "breached"
+    assert delay.words == "4 working days with no answer against a standard of 1"
+    # Months later it is still breached, and measured to that day (not "met so far").
+    later = next(
+        d for d in _build(scenario, today=date(2027, 3, 1)).delays if d.start.id == lone.id
+    )
+    assert later.breached and later.working_days > 90
 
 
 def test_the_investigators_marks_and_own_standards_count(ctx, scenario):
@@ -101,7 +110,7 @@ def test_the_service_nation_decides_the_calendar(ctx, scenario):
     db.session.get(Service, review.service_id)
     review.period_end = date(2026, 12, 31)
     db.session.commit()
-    tl = _build(scenario)
+    tl = _build(scenario, today=date(2026, 12, 31))
     late = next(d for d in tl.delays if d.start.at == local("2026-12-24 09:00"))
     # No answer: to Thu 31/12 is 29, 30, 31 December (25 and the substitute 28th excluded).
     assert late.answer is None and late.working_days == 3

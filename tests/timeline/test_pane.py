@@ -15,7 +15,7 @@ def test_pane_shows_picture_table_delays_and_stepper(app, scenario, web_as):
     assert page.status_code == 200, page.text
     html = page.text
     assert "<svg" in html and "Care records" in html
-    assert "breached: 2 of 1 working days" in html
+    assert "breached: 2 working days (standard 1)" in html
     assert "Bruise on left forearm" in html and "Person A" in html
     assert "Edith" not in html  # the register's name never reaches the page
     assert "no induction record" in html  # Ben's agency night shift

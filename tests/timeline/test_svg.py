@@ -77,8 +77,8 @@ def test_delays_are_labelled_in_words_not_colour_alone():
             ],
         )
     )
-    assert "breached: 2 of 1 working days" in svg
-    assert "open, no answer yet: 0 of 1 working days" in svg
+    assert "breached: 2 working days (standard 1)" in svg
+    assert "open: 0 working days so far (standard 1)" in svg
     assert "tl-delay--breach" in svg and "tl-delay--met" in svg
 
 
@@ -191,7 +191,7 @@ def test_close_delays_are_packed_in_rows_without_overlap_or_overflow():
     svg = render_svg(picture([], delays=delays))
     boxes = label_boxes(svg)
     texts = [b[4] for b in boxes if b[4] != "bracket"]
-    assert len(texts) == 13 and "breached: 2 of 1 working days" in texts
+    assert len(texts) == 13 and "breached: 2 working days (standard 1)" in texts
     assert overlapping(boxes) == []
     width = float(ET.fromstring(svg).get("width"))  # noqa: S314 (our own output)
     assert all(left >= 0 and right <= width for left, _, right, _, _ in boxes)

@@ -162,7 +162,10 @@ def agency_evenings(ctx: Context) -> list[DemoFile]:
     return [
         DemoFile("rotaboard", records.rota(ctx, agency_evenings=1), ("unreadable-time",)),
         DemoFile("learnpoint", training, ("blank-required",), 1),
-        DemoFile("staffhub-supervision", records.supervision(ctx, ("Bethany Cole", "Marek Nowak"))),
+        DemoFile(
+            "staffhub-supervision",
+            records.supervision(ctx, ("Bethany Cole", "Marek Nowak"), stretched=("Lucy Evans",)),
+        ),
         DemoFile("staffhub", records.staff_list(ctx)),
         DemoFile("feedback-tracker", feedback),
         DemoFile("safelog", incidents),

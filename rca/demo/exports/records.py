@@ -191,8 +191,12 @@ def staff_list(ctx: Context) -> list[Record]:
     return records
 
 
-def supervision(ctx: Context, overdue: tuple[str, ...] = ()) -> list[Record]:
-    """Supervision every 8 weeks; staff in ``overdue`` had their last one months before."""
+def supervision(
+    ctx: Context, overdue: tuple[str, ...] = (), stretched: tuple[str, ...] = ()
+) -> list[Record]:
+    """Supervision every 8 weeks; staff in ``overdue`` had their last one months before, and
+    the last one of staff in ``stretched`` set the next for 14 weeks on (past the standard).
+    Each session says whether safeguarding was discussed (not at the middle one)."""
     records = []
     managers = ctx.managers()
     for name, _role, emp in ctx.staff:
@@ -210,7 +214,8 @@ def supervision(ctx: Context, overdue: tuple[str, ...] = ()) -> list[Record]:
                     "supervisor": supervisor,
                     "on": day,
                     "type": "Annual appraisal" if n == 2 else "1:1 supervision",
-                    "next_due": day + timedelta(weeks=8),
+                    "next_due": day + timedelta(weeks=14 if n == 0 and name in stretched else 8),
+                    "safeguarding": "No" if n == 1 else "Yes",
                     "text": f"Discussed workload, training and wellbeing with {name.split()[0]}.",
                 }
             )

@@ -4,8 +4,8 @@
 //   entry line: Enter adds; Tab nests under the cause above, Shift+Tab un-nests;
 //               Alt+1..9 bone; Alt+H/S/R status; Up arrow goes to the list.
 //   a cause:    Up/Down select; Alt+Up/Down move; Alt+1..9 move to a bone; Alt+H/S/R status
-//               (asks why); F2 or Enter edit; Esc back to the entry line; drag onto a bone or
-//               another cause to move it there.
+//               (asks why); Alt+Shift+R/C/I/N conclusion (outline-conclusions.js); F2 or
+//               Enter edit; Esc back to the entry line; drag onto a bone or another cause.
 (function () {
   "use strict";
 
@@ -39,7 +39,8 @@
     return m ? Number(m[1]) : null;
   }
   function statusKey(event) {
-    var m = /^Key([HSR])$/.exec(event.code || "");
+    // Alt+Shift+letter is a conclusion (outline-conclusions.js), not a status.
+    var m = !event.shiftKey && /^Key([HSR])$/.exec(event.code || "");
     return m ? STATUS_KEYS[m[1].toLowerCase()] : null;
   }
 
@@ -239,6 +240,7 @@
     fields.version = row.getAttribute("data-version");
     return M.post(causeUrl(row), fields);
   }
+  M.outline = { update: update, textOf: textOf, lineOf: lineOf };
 
   function askStatus(row, status) {
     if (row.getAttribute("data-status") === status) {

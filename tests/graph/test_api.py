@@ -4,8 +4,8 @@ answered 4xx (or an empty, well-formed answer), never 500 and never another serv
 from __future__ import annotations
 
 import pytest
-from graph.conftest import A, E, M
 
+from graph.conftest import A, E, M
 from rca.actions.models import Action, ProgressNote
 from rca.db import db, today_london
 

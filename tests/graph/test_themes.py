@@ -4,7 +4,6 @@ and the hash (and the cached figures) change when a cause is coded."""
 from __future__ import annotations
 
 from graph.conftest import A, E, H, M
-
 from rca.accounts.models import User
 from rca.db import db
 from rca.fishbone.models import Cause

@@ -190,7 +190,9 @@ def measure(setting: str, tmp: Path, env: dict[str, str], review_id: int, args) 
         check_page(url, cookie)
         headers = [f"Cookie: {cookie}", _ua()]
         page = wrk(url, args.duration, lua, headers, 8)
-        poll = wrk(poll_url(base, review_id, cookie), args.duration, lua, headers, 64)
+        # The poll is an htmx request (a plain GET is redirected to the meeting page).
+        poll_headers = [*headers, "HX-Request: true"]
+        poll = wrk(poll_url(base, review_id, cookie), args.duration, lua, poll_headers, 64)
     finally:
         stop(proc)
     port = free_port()

@@ -21,9 +21,16 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_TIME_LIMIT": None,  # the session's own idle expiry bounds the token
-    #: Failed sign-ins for one address before each further attempt is delayed.
+    #: Sign-in locks (rca/accounts/limits.py): failures for one account, or from one client
+    #: address across accounts, before each further attempt waits a lock that starts at
+    #: SIGNIN_FIRST_LOCK_SECONDS and doubles up to SIGNIN_MAX_LOCK_SECONDS; failures older
+    #: than the window are forgotten.
     "SIGNIN_FREE_FAILURES": 5,
-    "SIGNIN_WINDOW_MINUTES": 15,
+    "SIGNIN_CLIENT_FREE_FAILURES": 20,
+    "SIGNIN_FIRST_LOCK_SECONDS": 60,
+    "SIGNIN_MAX_LOCK_SECONDS": 900,
+    "SIGNIN_WINDOW_MINUTES": 60,
+    "SIGNIN_KNOWN_CLIENT_DAYS": 30,
     "REVIEWS_PER_PAGE": 50,
     #: Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host are
     #: believed for that many hops, so sign-in limits count the real client's address; 0 (the

@@ -6,6 +6,7 @@ services, users and reviews; a client that signs in.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from rca import create_app
 from rca.accounts.models import Membership, User
@@ -70,14 +72,45 @@ def _drop_everything() -> None:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+def _quiet_jobs(app: Flask) -> None:
+    """Let a test's background jobs end before its rows go: a job still writing would deadlock
+    with the TRUNCATE below (PostgreSQL), or run in the next test against ids reused by
+    RESTART IDENTITY. The embedded workers finish what they hold and the queue is emptied; the
+    next enqueue starts them again."""
+    jobs = app.extensions.get("rca_jobs")
+    if jobs is None:
+        return
+    jobs.stop_consumer()
+    jobs.huey.flush()
+
+
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
+    if db.engine.dialect.name != "postgresql":
+        with db.engine.begin() as conn:
             for name in tables:
                 conn.execute(text(f'DELETE FROM "{name}"'))
+        return
+    # A live-server thread may still be answering a request the browser sent as the test
+    # ended; TRUNCATE then waits for its locks (or deadlocks with it). Wait briefly, retry,
+    # and if the tables still cannot be emptied, say who holds them rather than letting the
+    # next test fail on a duplicate key.
+    for attempt in range(5):
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '3s'"))
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError:
+            time.sleep(0.2 * (attempt + 1))
+    with db.engine.connect() as conn:
+        holders = conn.execute(
+            text(
+                "SELECT pid, state, left(query, 120) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).all()
+    raise RuntimeError(f"could not empty the test tables; other sessions: {holders}")
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +122,7 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     with app.app_context():
         db.session.remove()
+        _quiet_jobs(app)
         _empty_tables()
 
 

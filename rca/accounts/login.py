@@ -1,10 +1,11 @@
-"""Flask-Login wiring and sign-in: password check, slowing repeated failures, the sign-in log,
-and opening and closing the server-side session (``rca.accounts.sessions``)."""
+"""Flask-Login wiring and sign-in: the password check, the locks after failures
+(``rca.accounts.limits``), the sign-in log, and opening and closing the server-side session
+(``rca.accounts.sessions``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 
 from flask import Flask
 from flask import session as cookie_session
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rca.accounts import sessions
+from rca.accounts.limits import Scope, SignInLimits, current_lock
 from rca.accounts.models import SignInEvent, User
 from rca.accounts.passwords import hash_password, needs_rehash, verify_password
 from rca.db import db, utcnow
@@ -57,30 +59,8 @@ class SignInResult:
     user: User | None
     #: Seconds the caller must wait before another attempt is considered (0 when none).
     retry_after: int = 0
-
-
-def _wait_seconds(session: Session, email: str, free: int, window_minutes: int) -> int:
-    """Delay after repeated failures: doubles from 30 s per extra failure, at most 15 minutes.
-
-    Counted from the database so every app process agrees.
-    """
-    since = utcnow() - timedelta(minutes=window_minutes)
-    failures = session.scalars(
-        select(SignInEvent.at)
-        .where(SignInEvent.email == email, SignInEvent.at >= since, ~SignInEvent.succeeded)
-        .order_by(SignInEvent.at.desc())
-        .limit(64)
-    ).all()
-    last_success = session.scalar(
-        select(func.max(SignInEvent.at)).where(SignInEvent.email == email, SignInEvent.succeeded)
-    )
-    if last_success:
-        failures = [f for f in failures if f > last_success]
-    if len(failures) < free:
-        return 0
-    delay = min(30 * 2 ** (len(failures) - free), 15 * 60)
-    remaining = (failures[0] + timedelta(seconds=delay) - utcnow()).total_seconds()
-    return max(0, int(remaining + 0.999))
+    #: What the lock is on when ``retry_after``: "account" or "client".
+    scope: Scope | None = None
 
 
 def sign_in(
@@ -89,22 +69,28 @@ def sign_in(
     password: str,
     remote_addr: str | None,
     *,
-    free_failures: int = 5,
-    window_minutes: int = 15,
+    limits: SignInLimits | None = None,
+    now: datetime | None = None,
 ) -> SignInResult:
+    """Check a password, unless a lock (``rca.accounts.limits``) refuses the attempt first; a
+    refused attempt is not logged, so it does not lengthen the lock."""
+    limits = limits or SignInLimits()
+    now = now or utcnow()
     email = (email or "").strip().lower()[:254]
-    wait = _wait_seconds(session, email, free_failures, window_minutes)
-    if wait:
-        return SignInResult(None, wait)
+    client = (remote_addr or "")[:64] or None
+    lock = current_lock(session, email, client, limits, now)
+    if lock is not None:
+        return SignInResult(None, lock.retry_after, lock.scope)
     user = session.scalars(select(User).where(func.lower(User.email) == email)).first()
     ok = verify_password(user.password_hash if user else None, password or "")
     ok = ok and user is not None and user.active
     session.add(
         SignInEvent(
+            at=now,
             email=email,
             user_id=user.id if user else None,
             succeeded=bool(ok),
-            remote_addr=(remote_addr or "")[:64] or None,
+            remote_addr=client,
         )
     )
     if ok and user is not None and needs_rehash(user.password_hash):

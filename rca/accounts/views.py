@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -10,14 +11,28 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from rca.accounts import directory
+from rca.accounts.limits import SignInLimits
 from rca.accounts.login import close_session, open_session, sign_in
 from rca.accounts.sessions import SESSION_KEY
-from rca.db import db
+from rca.db import db, utcnow
 from rca.validation import FieldErrors
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 GENERIC_FAILURE = "The email address or password is not right."
+LOCKED = {
+    "account": "Too many failed attempts for this account. Wait {seconds} seconds, then try again.",
+    "client": (
+        "Too many failed attempts from this network address. "
+        "Wait {seconds} seconds, then try again."
+    ),
+}
+
+
+def _clock() -> datetime:
+    """Now, or the test's clock (``SIGNIN_CLOCK``, a callable) so lock expiry can be tested."""
+    clock = current_app.config.get("SIGNIN_CLOCK")
+    return clock() if clock else utcnow()
 
 
 def _safe_next(target: str | None) -> str:
@@ -37,33 +52,30 @@ def login():  # type: ignore[no-untyped-def]
     form = FlaskForm()
     error = None
     status = 200
+    result = None
     if request.method == "POST" and form.validate_on_submit():
         result = sign_in(
             db.session,
             request.form.get("email", ""),
             request.form.get("password", ""),
             request.remote_addr,
-            free_failures=current_app.config["SIGNIN_FREE_FAILURES"],
-            window_minutes=current_app.config["SIGNIN_WINDOW_MINUTES"],
+            limits=SignInLimits.from_config(current_app.config),
+            now=_clock(),
         )
         if result.user is not None:
             open_session(result.user)
             return redirect(_safe_next(request.args.get("next")))
         if result.retry_after:
-            error = (
-                "Too many failed attempts for this address. "
-                f"Wait {result.retry_after} seconds, then try again."
-            )
+            error = LOCKED[result.scope or "account"].format(seconds=result.retry_after)
             status = 429
         else:
             error = GENERIC_FAILURE
             status = 401
-    return (
-        render_template(
-            "accounts/login.html", form=form, error=error, email=request.form.get("email", "")
-        ),
-        status,
+    page = render_template(
+        "accounts/login.html", form=form, error=error, email=request.form.get("email", "")
     )
+    headers = {"Retry-After": str(result.retry_after)} if result and result.retry_after else {}
+    return page, status, headers
 
 
 @bp.post("/logout")

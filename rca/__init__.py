@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     recorder.install()
     _import_models()
+    _import_job_areas()
     from rca.graph import freshness
 
     freshness.install()
@@ -83,6 +84,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_templating(app)
     return app
+
+
+def _import_job_areas() -> None:
+    """Import every area's job module, so each Jobs built knows every task (``job_area``)."""
+    import rca.evidence.import_job
+    import rca.graph.jobs
+    import rca.reports.jobs  # noqa: F401
 
 
 def _import_models() -> None:

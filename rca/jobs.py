@@ -1,4 +1,6 @@
-"""Background jobs through huey: long evidence imports run off the request, with live progress.
+"""The background queue through huey: long work (evidence imports, report renders, learning
+figures for big scopes) runs off the request, with live progress. Each area's task lives in
+its area and registers itself with ``job_area``; this module imports no area.
 
 ``JOBS_BACKEND`` chooses where jobs wait and run:
 
@@ -6,7 +8,7 @@
   consumed by worker threads the app process starts itself on the first enqueue (and when the
   evidence pane finds a queued import after a restart). No second service to run.
 - ``"redis"``: RedisHuey at ``REDIS_URL`` (default ``redis://127.0.0.1:6379/0``), consumed by
-  separate workers started with ``huey_consumer rca.jobs.huey -w 2`` in the same environment as
+  separate workers started with ``huey_consumer rca.consumer.huey -w 2`` in the same environment as
   the web app (same ``DATABASE_URL``, ``RCA_JOBS_BACKEND=redis``, and the same instance folder,
   where uploads are stored).
 - ``"immediate"``: the job runs inside ``enqueue`` (huey's immediate mode); for quick tests only.
@@ -19,13 +21,14 @@ database's write transaction (SQLite allows one writer) for its whole length, an
 read rows-done without waiting for it.
 
 A running import also keeps a heartbeat there: a thread of the process running it writes the
-time every ``JOBS_LEASE_SECONDS`` / 6 seconds (default lease 60 s), from before the job claims the
-import until it ends. An import still "running" in the database whose heartbeat is missing or
-older than the lease was being run by a process that died (kill -9, a crash, a restart): the
-database rolled its rows back, so ``stop_dead_imports`` marks it "stopped" and drops its progress
-record. That is checked when a consumer starts, and whenever a pane or progress poll shows a
-running import. The heartbeat lives in the shared job store, so in a deployment of several
-processes "dead" means no process is running it, not merely "not this one".
+time every ``JOBS_LEASE_SECONDS`` / 6 seconds (default lease 60 s), from before the job claims
+the import until it ends. An import still "running" in the database whose heartbeat is missing
+or older than the lease was being run by a process that died (kill -9, a crash, a restart): the
+database rolled its rows back, so ``rca.evidence.import_job.stop_dead_imports`` marks it
+"stopped" and drops its progress record. That is checked when a consumer starts, and whenever
+a pane or progress poll shows a running import. The heartbeat lives in the shared job store, so
+in a deployment of several processes "dead" means no process is running it, not merely "not
+this one".
 
 With the ``redis`` backend the consumers are separate processes that a supervisor restarts, and
 Redis hands a job to one consumer and forgets it, so a consumer killed mid-import loses the job.
@@ -41,32 +44,33 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, scoped_session
-
-if TYPE_CHECKING:
-    from rca.evidence.models import EvidenceImport
 
 BACKENDS = ("embedded", "redis", "immediate")
+#: Each area's ``register(jobs)``: adds its tasks to every Jobs built (``job_area``).
+_AREAS: list[Callable[[Jobs], None]] = []
+
+
+def job_area(register: Callable[[Jobs], None]) -> Callable[[Jobs], None]:
+    """Declare an area's job registration (the evidence import, the report render, the
+    learning snapshot). The app factory imports those modules before any Jobs is built, so
+    the queue knows every task without importing the areas (they import it)."""
+    _AREAS.append(register)
+    return register
+
+
 _PROGRESS_KEY = "evidence-import-progress:{}"
 _BEAT_KEY = "evidence-import-beat:{}"
 #: Seconds without a heartbeat after which a running import's process is taken for dead.
 DEFAULT_LEASE_SECONDS = 60.0
-#: What a stopped import says (the database rolled the file back when its process died).
-STOPPED_MESSAGE = (
-    "Stopped: the import was interrupted before it finished; nothing from this file was saved. "
-    "Upload it again."
-)
 #: Write progress at most this often (seconds): each write is a small storage round trip.
 _PROGRESS_EVERY = 0.25
 
@@ -121,28 +125,12 @@ class Jobs:
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
         self._last_write: dict[int, float] = {}
-        self.import_evidence_job = self.huey.task(name="import_evidence_job")(self._run_import)
-        from rca.reports.jobs import register as register_report_job  # the draft render task
-
-        register_report_job(self)
-        from rca.graph.jobs import register as register_learning_job  # big scopes' figures
-
-        register_learning_job(self)
-        if backend == "redis":  # the consumers' schedulers sweep; the embedded one runs none
-            from huey import crontab
-
-            sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_dead_imports")
-            sweep(self.stop_dead_imports_at_start)
+        #: Called (no arguments) when this process starts consuming: the areas' checks.
+        self.on_consumer_start: list[Callable[[], None]] = []
+        for register in _AREAS:
+            register(self)
 
     # --- running jobs -------------------------------------------------------------------------
-    def _run_import(self, import_id: int, date_orders: dict[str, str] | None = None) -> str:
-        return run_import_job(self, import_id, date_orders or {})
-
-    def enqueue_import(self, import_id: int, date_orders: dict[str, str] | None = None) -> None:
-        """Queue the import of an EvidenceImport already committed with status "queued"."""
-        self.ensure_consumer()
-        self.import_evidence_job(import_id, date_orders or {})
-
     def ensure_consumer(self) -> None:
         """Embedded backend: start the in-process worker threads once (idempotent)."""
         if self.backend != "embedded":
@@ -154,22 +142,8 @@ class Jobs:
             else:
                 started = False
         if started:
-            self.stop_dead_imports_at_start()
-
-    def stop_dead_imports_at_start(self) -> None:
-        """A consumer is starting: imports left "running" by a process that died are stopped.
-        (A database not yet migrated, or unreachable, is no reason to refuse to start.)"""
-        from rca.db import db
-
-        with self.app.app_context():
-            try:
-                stop_dead_imports(db.session, self)
-                db.session.commit()
-            except SQLAlchemyError:
-                db.session.rollback()
-                self.app.logger.warning("Could not check for interrupted imports at start")
-            finally:
-                db.session.remove()
+            for check in self.on_consumer_start:
+                check()
 
     def stop_consumer(self) -> None:
         with self._lock:
@@ -222,91 +196,6 @@ class Jobs:
         """Some process is running this import: its heartbeat is younger than the lease."""
         beat = self.huey.get(_BEAT_KEY.format(import_id), peek=True)
         return beat is not None and (now or time.time()) - float(beat) < self.lease
-
-
-def stop_dead_imports(
-    session: Session, jobs: Jobs, records: Sequence[EvidenceImport] | None = None
-) -> list[int]:
-    """Mark "stopped" every running import (of ``records``, else all) that no process runs.
-
-    Flushed, not committed. The update is conditional on the status still being "running", so
-    an import that finished meanwhile keeps its outcome. Returns the ids stopped.
-    """
-    from sqlalchemy import select, update
-
-    from rca.db import utcnow
-    from rca.evidence.models import EvidenceImport
-
-    if records is None:
-        records = session.scalars(
-            select(EvidenceImport).where(EvidenceImport.status == "running")
-        ).all()
-    now = time.time()
-    dead = [r for r in records if r.status == "running" and not jobs.is_alive(r.id, now)]
-    stopped: list[int] = []
-    again = [r for r in dead if _can_run_again(jobs, r)]
-    if again:
-        _queue_again(session, jobs, again)
-    for import_id in (r.id for r in dead if r not in again):
-        # Like the job's claim, a plain conditional UPDATE (not an audited change): the import's
-        # outcome, not the bookkeeping, is what the history shows.
-        changed = session.execute(
-            update(EvidenceImport)
-            .where(EvidenceImport.id == import_id, EvidenceImport.status == "running")
-            .values(status="stopped", error=STOPPED_MESSAGE, finished_at=utcnow())
-            .execution_options(synchronize_session="fetch")
-        ).rowcount
-        jobs.clear_progress(import_id)
-        if changed:
-            stopped.append(import_id)
-    return stopped
-
-
-def _can_run_again(jobs: Jobs, record: EvidenceImport) -> bool:
-    """Redis: the job was lost with its consumer and another consumer can run it, if the file
-    is still stored (uploads are on the shared instance path)."""
-    from rca.evidence import uploads
-
-    return jobs.backend == "redis" and (uploads.upload_dir(jobs.app) / record.file_sha256).is_file()
-
-
-def _queue_again(session: Session, jobs: Jobs, records: list[EvidenceImport]) -> None:
-    """Put dead imports back to "queued" (conditionally, so two sweeps queue one job) and send
-    their jobs once that is committed: a job that ran before the commit would find the import
-    still "running" and skip it."""
-    from sqlalchemy import event, update
-
-    from rca.evidence.models import EvidenceImport
-
-    queued = []
-    for record in records:
-        changed = session.execute(
-            update(EvidenceImport)
-            .where(EvidenceImport.id == record.id, EvidenceImport.status == "running")
-            .values(status="queued", error=None)
-            .execution_options(synchronize_session="fetch")
-        ).rowcount
-        jobs.clear_progress(record.id)
-        if changed:
-            queued.append((record.id, dict((record.options or {}).get("date_orders") or {})))
-
-    if not queued:
-        return
-    # On the request's own Session (not the scoped registry, which is every thread's).
-    own = session() if isinstance(session, scoped_session) else session
-
-    pending = [True]  # whichever comes first, the commit or a rollback, settles it
-
-    def send(_session: Session) -> None:
-        if pending and pending.pop():
-            for import_id, date_orders in queued:
-                jobs.import_evidence_job(import_id, date_orders)
-
-    def drop(_session: Session) -> None:
-        pending.clear()  # rolled back: nothing was queued again
-
-    event.listen(own, "after_commit", send, once=True)
-    event.listen(own, "after_rollback", drop, once=True)
 
 
 def _make_huey(
@@ -369,97 +258,3 @@ def jobs_for(app: Flask | None = None) -> Jobs:
 
 
 _CREATE_LOCK = threading.Lock()
-
-
-def __getattr__(name: str) -> Any:
-    """``huey_consumer rca.jobs.huey``: build the app from the environment and hand over its
-    huey instance (with the tasks registered), without building an app on every import."""
-    if name == "huey":
-        from rca import create_app
-
-        jobs = jobs_for(create_app())
-        jobs.stop_dead_imports_at_start()  # a consumer process is starting
-        return jobs.huey
-    raise AttributeError(name)
-
-
-def run_import_job(jobs: Jobs, import_id: int, date_orders: dict[str, str]) -> str:
-    """The background import: read the stored upload, import it in ONE transaction, commit once.
-
-    Any failure rolls the whole file back and leaves the EvidenceImport "failed" with a one-line
-    reason; no evidence row of the file remains. Returns the final status.
-    """
-    from sqlalchemy import update
-
-    from rca.audit.recorder import acting_as
-    from rca.db import db, utcnow
-    from rca.evidence import uploads
-    from rca.evidence.importer import ImportRequest, run_import
-    from rca.evidence.models import EvidenceImport
-    from rca.evidence.reading import FileRefused, read_table
-    from rca.reviews.models import Review
-
-    app = jobs.app
-    with app.app_context(), jobs.heartbeat(import_id):
-        session = db.session
-        try:
-            started = time.time()
-            # Claim the import atomically: of two deliveries of one job, only one gets it.
-            claimed = session.execute(
-                update(EvidenceImport)
-                .where(EvidenceImport.id == import_id, EvidenceImport.status == "queued")
-                .values(status="running")
-            ).rowcount
-            session.commit()
-            if not claimed:
-                return "skipped"  # a redelivered or cancelled job
-            jobs.put_progress(import_id, Progress("reading", 0, 0, started, started), force=True)
-            record = session.get(EvidenceImport, import_id)
-            assert record is not None
-
-            def progress(done: int, total: int) -> None:
-                jobs.put_progress(
-                    import_id, Progress("importing", done, total, started, time.time())
-                )
-
-            try:
-                data = uploads.read_upload(uploads.upload_dir(app), record.file_sha256)
-                table = read_table(
-                    data,
-                    record.file_name,
-                    sheet=record.sheet,
-                    max_bytes=uploads.max_upload_bytes(app),
-                    limits=uploads.sheet_limits(app),
-                )
-                review = session.get(Review, record.review_id)
-                request = ImportRequest(
-                    review=review,  # type: ignore[arg-type]
-                    kind=record.kind,
-                    table=table,
-                    mapping=dict(record.mapping) or "auto",
-                    date_orders=date_orders,
-                    dry_run=False,
-                    user_id=record.created_by_id,
-                    evidence_import=record,
-                )
-                with acting_as(record.created_by_id, "web"):
-                    run_import(session, request, progress)
-                    session.commit()
-                return "done"
-            except (FileRefused, uploads.UploadMissing) as exc:
-                reason = str(exc)
-            except Exception as exc:  # the file's rows must not half-land, whatever went wrong
-                app.logger.exception("Evidence import %s failed", import_id)
-                reason = f"The import stopped unexpectedly ({type(exc).__name__}); nothing from "
-                reason += "this file was saved. Try again, or tell your administrator."
-            session.rollback()
-            record = session.get(EvidenceImport, import_id)
-            if record is not None:
-                with acting_as(record.created_by_id, "web"):
-                    record.status, record.error = "failed", reason
-                    record.finished_at = utcnow()
-                    session.commit()
-            return "failed"
-        finally:
-            jobs.clear_progress(import_id)
-            db.session.remove()

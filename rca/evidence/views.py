@@ -30,12 +30,12 @@ from flask_login import current_user, login_required
 from rca import access
 from rca.accounts.models import User
 from rca.db import db, today_london
-from rca.evidence import exporting, intake, manual, queries, uploads
+from rca.evidence import exporting, import_job, intake, manual, queries, uploads
 from rca.evidence.importer import ImportRefused, retry_rejected
 from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceImport, EvidenceRow
 from rca.evidence.reading import FileRefused
 from rca.evidence.rows import RowRejected
-from rca.jobs import jobs_for, stop_dead_imports
+from rca.jobs import jobs_for
 from rca.reviews import panes
 from rca.reviews.models import Review
 from rca.security import background
@@ -244,7 +244,7 @@ def confirm_import(review_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         step.errors.update(exc.errors)
         return _page(review, "evidence/_mapping.html", 422, step=step)
-    jobs_for().enqueue_import(record.id, step.date_orders)
+    import_job.enqueue(jobs_for(), record.id, step.date_orders)
     if not g.htmx:
         return redirect(_pane_url(review) + "#imports", 303)
     ctx = pane_context(review, {})
@@ -259,10 +259,10 @@ def _stop_dead(running: list[EvidenceImport]) -> None:
     """Running imports that no process runs any more are stopped (and shown so) at once."""
     if not running:
         return
-    stop_dead_imports(db.session, jobs_for(), running)
+    if not import_job.stop_dead_imports(db.session, jobs_for(), running):
+        return  # all alive: nothing to commit on a poll that repeats every second
     # Committed whether they were stopped or (Redis) queued again: a dead import's job is sent
-    # again only once its "queued" status is committed, and the return value names only the
-    # stopped ones.
+    # again only once its "queued" status is committed.
     db.session.commit()
     for record in running:
         db.session.refresh(record)

@@ -2,7 +2,7 @@
 and the report renders', its progress and its last result in huey's key-value store.
 
 ``rca.jobs.Jobs`` calls ``register`` when it builds the app's queue, so the task exists in the
-web process (embedded workers) and in ``huey_consumer rca.jobs.huey`` (Redis) alike. The result
+web process (embedded workers) and in ``huey_consumer rca.consumer.huey`` (Redis) alike. The result
 is kept per scope (and window and support) until a newer one replaces it, so the pane always has
 the last figures to show, with their date, while the next are being worked out.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 from rca.graph.scope import LearningScope
 from rca.graph.snapshot import STEPS, LearningSnapshot
-from rca.jobs import Jobs, jobs_for
+from rca.jobs import Jobs, job_area, jobs_for
 
 _RESULT = "learning-snapshot:{}"
 _PROGRESS = "learning-progress:{}"
@@ -56,6 +56,7 @@ def key_for(url: str, scope: LearningScope, window_days: int, min_reviews: int) 
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+@job_area
 def register(jobs: Jobs) -> None:
     """Add the learning task to this app's huey (called once per Jobs)."""
 

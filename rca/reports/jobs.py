@@ -1,8 +1,9 @@
 """Rendering a draft off the request path: a huey task beside the evidence import's, with its
 progress in huey's key-value store (readable while the job runs), like the imports' progress.
 
-``rca.jobs.Jobs`` calls ``register`` when it builds the app's queue, so the task exists in the
-web process (embedded workers) and in ``huey_consumer rca.jobs.huey`` (Redis) alike.
+``rca.jobs.Jobs`` calls ``register`` (a ``job_area``) when it builds the app's queue, so the
+task exists in the web process (embedded workers) and in ``huey_consumer rca.consumer.huey``
+(Redis) alike.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rca.jobs import Jobs, jobs_for
+from rca.jobs import Jobs, job_area, jobs_for
 
 __all__ = ["RenderProgress", "jobs_for", "read", "register", "start"]
 
@@ -41,6 +42,7 @@ class RenderProgress:
         return self.status in ("done", "failed")
 
 
+@job_area
 def register(jobs: Jobs) -> None:
     """Add the render task to this app's huey (called once per Jobs)."""
 

@@ -106,7 +106,7 @@ class Stack:
         """A new huey consumer process, as deploy/Procfile starts one."""
         args = [
             str(BIN / "huey_consumer"),
-            "rca.jobs.huey",
+            "rca.consumer.huey",
             "--workers",
             "2",
             "--worker-type",

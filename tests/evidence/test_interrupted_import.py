@@ -34,7 +34,8 @@ CHILD = textwrap.dedent(
     """
     import sys
     from rca import create_app
-    from rca.jobs import jobs_for, run_import_job
+    from rca.evidence.import_job import run_import_job
+    from rca.jobs import jobs_for
 
     app = create_app({
         "DATABASE_URL": sys.argv[1], "SECRET_KEY": "test", "JOBS_SQLITE_PATH": sys.argv[2],

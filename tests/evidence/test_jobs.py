@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rca.db import db
-from rca.evidence import intake, uploads
+from rca.evidence import import_job, intake, uploads
 from rca.evidence.models import EvidenceImport, EvidenceRow, RejectedRow
 from rca.jobs import Jobs, Progress, start_consumer, stop_consumer
 from rca.reviews.models import Review
@@ -62,7 +62,7 @@ def test_embedded_backend_runs_the_import_in_the_apps_own_worker_threads(
     import_id = queue(app, review_id, care_notes_a(4500))  # three batches of the importer
     try:
         assert jobs._consumer is None  # nothing runs until there is work
-        jobs.enqueue_import(import_id)
+        import_job.enqueue(jobs, import_id)
         threads = [t for _, t in jobs._consumer.worker_threads]  # type: ignore[union-attr]
         assert all(t.is_alive() for t in threads)
         record = wait_for_import(app, import_id, timeout=60)
@@ -80,7 +80,7 @@ def test_redis_backend_runs_the_import_on_a_separate_consumer(app: Any, review_i
     consumer = start_consumer(worker_side.huey, workers=1)
     try:
         import_id = queue(app, review_id, care_notes_a(300))
-        web_side.enqueue_import(import_id)
+        import_job.enqueue(web_side, import_id)
         assert web_side._consumer is None  # the web process never consumes Redis jobs
         record = wait_for_import(app, import_id)
         assert record.status == "done", record.error
@@ -106,7 +106,7 @@ def test_a_failed_job_marks_the_import_failed_and_writes_nothing(
         sha = db.session.get(EvidenceImport, import_id).file_sha256
     (uploads.upload_dir(app) / sha).unlink()  # the stored file is gone before the job runs
     try:
-        jobs.enqueue_import(import_id)
+        import_job.enqueue(jobs, import_id)
         record = wait_for_import(app, import_id)
     finally:
         jobs.stop_consumer()
@@ -134,7 +134,7 @@ def test_a_job_failing_mid_import_leaves_no_rows_of_the_file(
     )
     import_id = queue(app, review_id, rows)
     try:
-        jobs.enqueue_import(import_id)
+        import_job.enqueue(jobs, import_id)
         record = wait_for_import(app, import_id)
     finally:
         jobs.stop_consumer()
@@ -151,8 +151,8 @@ def test_a_job_delivered_twice_imports_once(app: Any, review_id: int, tmp_path: 
     jobs = Jobs(app, "embedded", name=f"t-{uuid.uuid4().hex}", sqlite_path=str(tmp_path / "q.db"))
     import_id = queue(app, review_id, care_notes_a(20))
     try:
-        jobs.enqueue_import(import_id)
-        jobs.enqueue_import(import_id)
+        import_job.enqueue(jobs, import_id)
+        import_job.enqueue(jobs, import_id)
         wait_for_import(app, import_id)
         time.sleep(0.3)
     finally:

@@ -16,8 +16,9 @@ from sqlalchemy import update
 
 from rca.db import db
 from rca.evidence import uploads
+from rca.evidence.import_job import STOPPED_MESSAGE, stop_dead_imports
 from rca.evidence.models import EvidenceImport
-from rca.jobs import STOPPED_MESSAGE, Jobs, start_consumer, stop_consumer, stop_dead_imports
+from rca.jobs import Jobs, start_consumer, stop_consumer
 
 from ._importing import care_notes_a
 from .test_evidence_pane import wait_for_import
@@ -61,13 +62,14 @@ def test_a_dead_import_is_queued_again_once_and_finishes(
 ) -> None:
     import_id = orphan(app, review_id, 300)
     with app.app_context():
-        assert stop_dead_imports(db.session, redis_jobs) == []  # not stopped: queued again
+        swept = stop_dead_imports(db.session, redis_jobs)
+        assert (swept.stopped, swept.queued) == ([], [import_id])  # not stopped: queued again
         assert db.session.get(EvidenceImport, import_id).status == "queued"
         assert redis_jobs.huey.pending_count() == 0  # nothing sent before the commit
         db.session.commit()
         assert redis_jobs.huey.pending_count() == 1
         # A second sweep (another consumer's) finds nothing running: one job, not two.
-        assert stop_dead_imports(db.session, redis_jobs) == []
+        assert not stop_dead_imports(db.session, redis_jobs)  # nothing stopped or queued
         db.session.commit()
         assert redis_jobs.huey.pending_count() == 1
         db.session.remove()
@@ -98,7 +100,8 @@ def test_without_its_upload_a_dead_import_is_stopped(
     with app.app_context():
         record = db.session.get(EvidenceImport, import_id)
         (uploads.upload_dir(app) / record.file_sha256).unlink()
-        assert stop_dead_imports(db.session, redis_jobs) == [import_id]
+        swept = stop_dead_imports(db.session, redis_jobs)
+        assert (swept.stopped, swept.queued) == ([import_id], [])
         db.session.commit()
         record = db.session.get(EvidenceImport, import_id)
         assert (record.status, record.error) == ("stopped", STOPPED_MESSAGE)

@@ -28,9 +28,10 @@ from rca.actions.models import Action
 from rca.audit.recorder import acting_as
 from rca.db import db
 from rca.evidence import intake
+from rca.evidence.import_job import run_import_job
 from rca.evidence.models import EvidenceRow
 from rca.fishbone import causes
-from rca.jobs import jobs_for, run_import_job
+from rca.jobs import jobs_for
 from rca.portability import tables
 from rca.reports import issued
 from rca.reviews.models import Review

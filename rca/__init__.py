@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     recorder.install()
     _import_models()
     _import_job_areas()
+    import rca.guidance.gate  # noqa: F401  (registers the fishbone's conclusion check)
     from rca.graph import freshness
 
     freshness.install()

@@ -25,7 +25,7 @@ from rca.api.spec import api_spec
 from rca.api.views import bp
 from rca.db import db
 from rca.fishbone import causes as domain
-from rca.fishbone.frameworks import framework_for
+from rca.fishbone.settings import framework_for
 from rca.fishbone.tree import cause_tree, flatten
 from rca.validation import FieldErrors
 

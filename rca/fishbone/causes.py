@@ -9,7 +9,7 @@ only when the guidance allows it (``rca.guidance.gate``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -27,7 +27,6 @@ from rca.fishbone.cause_input import (
     _text,
     _version,
 )
-from rca.fishbone.frameworks import framework_for
 from rca.fishbone.models import (
     CAUSE_STATUSES,
     CONCLUSIONS,
@@ -36,6 +35,7 @@ from rca.fishbone.models import (
     CauseStatusChange,
 )
 from rca.fishbone.placement import _all, _descendants, _place, _renumber, _siblings
+from rca.fishbone.settings import StaleSettings, framework_for
 from rca.fishbone.vocabulary import check_code
 from rca.reviews.models import Review
 from rca.validation import FieldErrors
@@ -68,8 +68,16 @@ class CauseNotFound(LookupError):
     """No such cause on this review (the views answer 404)."""
 
 
-class StaleSettings(Exception):
-    """The analysis settings (framework, problem statement) changed since the form was read."""
+#: A check asked before a conclusion is recorded: ``(rule_id, message)`` to refuse, or None.
+ConclusionCheck = Callable[[Session, Review, Cause, str], "tuple[str, str] | None"]
+_CONCLUSION_CHECKS: list[ConclusionCheck] = []
+
+
+def check_conclusions_with(check: ConclusionCheck) -> ConclusionCheck:
+    """Register a conclusion check. The guidance registers its gate (``rca.guidance.gate``), so
+    the fishbone asks it without importing the guidance, which reads the fishbone."""
+    _CONCLUSION_CHECKS.append(check)
+    return check
 
 
 def snapshot(cause: Cause, evidence_ids: Iterable[int] | None = None) -> dict[str, Any]:
@@ -132,12 +140,13 @@ def _set_conclusion(session: Session, review: Review, cause: Cause, conclusion: 
     if conclusion == cause.conclusion:
         return
     if conclusion is not None:
-        from rca.guidance.gate import conclusion_refusal
-
-        session.flush()  # the gate reads the cause's current status and evidence
-        refusal = conclusion_refusal(session, review, cause, conclusion)
-        if refusal is not None:
-            raise ConclusionRefused(*refusal)
+        if not _CONCLUSION_CHECKS:  # fail closed: no conclusion goes unchecked
+            raise RuntimeError("no conclusion check registered (import rca.guidance.gate)")
+        session.flush()  # the checks read the cause's current status and evidence
+        for check in _CONCLUSION_CHECKS:
+            refusal = check(session, review, cause, conclusion)
+            if refusal is not None:
+                raise ConclusionRefused(*refusal)
     cause.conclusion = conclusion
 
 

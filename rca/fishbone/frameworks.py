@@ -34,10 +34,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
-from rca.reviews.models import Review
-
 #: The five areas ``staff-error-tested`` needs examined, with the words people use for them.
 AREAS: dict[str, str] = {
     "supervision": "Supervision",
@@ -246,15 +242,6 @@ FRAMEWORKS: dict[str, Framework] = {
     f.key: f for f in (CARE_DEFAULT, NPSA, LONDON, YORKSHIRE, SEIPS)
 }
 DEFAULT_FRAMEWORK = "care-default"
-
-
-def framework_for(session: Session, review: Review) -> Framework:
-    """The framework the review chose (the default until someone chooses)."""
-    from rca.fishbone.settings import settings_for
-
-    settings = settings_for(session, review, create=False)
-    key = settings.framework if settings else DEFAULT_FRAMEWORK
-    return FRAMEWORKS.get(key, FRAMEWORKS[DEFAULT_FRAMEWORK])
 
 
 def map_category(category: str, source: Framework, target: Framework) -> str | None:

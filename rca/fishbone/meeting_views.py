@@ -54,8 +54,7 @@ def running_meeting_for(review: Review) -> Any:
 
 def _board(review: Review, *, picture: bool = True) -> dict[str, Any]:
     """The outline's tree, the fishbone picture (when asked) and what the viewer may do."""
-    from rca.fishbone.frameworks import framework_for
-    from rca.fishbone.settings import problem_statement
+    from rca.fishbone.settings import framework_for, problem_statement
     from rca.fishbone.tree import cause_tree, flatten
 
     framework = framework_for(db.session, review)

@@ -14,10 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rca.db import conflict_if_stale
-from rca.fishbone.frameworks import DEFAULT_FRAMEWORK, FRAMEWORKS, map_category
+from rca.fishbone.frameworks import DEFAULT_FRAMEWORK, FRAMEWORKS, Framework, map_category
 from rca.fishbone.models import Cause, FishboneSettings
 from rca.reviews.models import Review
 from rca.validation import FieldErrors, parse_text
+
+
+class StaleSettings(Exception):
+    """The analysis settings (framework, problem statement) changed since the form was read."""
 
 
 def settings_for(
@@ -31,6 +35,13 @@ def settings_for(
         session.add(settings)
         session.flush()
     return settings
+
+
+def framework_for(session: Session, review: Review) -> Framework:
+    """The framework the review chose (the default until someone chooses)."""
+    settings = settings_for(session, review, create=False)
+    key = settings.framework if settings else DEFAULT_FRAMEWORK
+    return FRAMEWORKS.get(key, FRAMEWORKS[DEFAULT_FRAMEWORK])
 
 
 def default_problem(review: Review) -> str:
@@ -72,8 +83,6 @@ def _plan(
 ) -> tuple[dict[int, str], list[Cause], list[Cause]]:
     if key not in FRAMEWORKS:
         raise FieldErrors({"framework": f"Framework must be one of: {', '.join(FRAMEWORKS)}."})
-    from rca.fishbone.frameworks import framework_for
-
     source, target = framework_for(session, review), FRAMEWORKS[key]
     causes = session.scalars(
         select(Cause).where(Cause.review_id == review.id).order_by(Cause.id)
@@ -142,14 +151,10 @@ def set_framework(
 
 
 def _stale_is_conflict(session: Session) -> AbstractContextManager[None]:
-    from rca.fishbone.causes import StaleSettings
-
     return conflict_if_stale(session, StaleSettings)
 
 
 def _check_version(settings: FishboneSettings, raw: object) -> None:
-    from rca.fishbone.causes import StaleSettings
-
     if raw in (None, ""):
         return
     try:

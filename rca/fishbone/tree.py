@@ -78,7 +78,7 @@ def cause_tree(
 ) -> list[CauseNode]:
     """Roots in bone order (the review's framework) then position; children by position."""
     if framework is None:
-        from rca.fishbone.frameworks import framework_for
+        from rca.fishbone.settings import framework_for
 
         framework = framework_for(session, review)
     rows = session.execute(

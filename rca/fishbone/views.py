@@ -30,8 +30,8 @@ from rca.db import db
 from rca.fishbone import causes as domain
 from rca.fishbone import live
 from rca.fishbone import settings as fb_settings
-from rca.fishbone.frameworks import framework_for
 from rca.fishbone.pane import analysis_context, drawer_context, panel_context
+from rca.fishbone.settings import framework_for
 from rca.fishbone.svg import render_fishbone
 from rca.fishbone.tree import cause_tree, flatten
 from rca.reviews import panes

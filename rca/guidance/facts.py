@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from rca.actions.models import Action, ActionCause
 from rca.evidence.models import EvidenceRow
-from rca.fishbone.frameworks import AREAS, framework_for
+from rca.fishbone.frameworks import AREAS
 from rca.fishbone.models import Cause, CauseEvidence
+from rca.fishbone.settings import framework_for
 from rca.guidance.models import GuidanceOverride
 from rca.reviews.models import Review
 

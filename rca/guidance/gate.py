@@ -1,4 +1,5 @@
-"""What the fishbone asks the guidance before it records a conclusion.
+"""What the fishbone asks the guidance before it records a conclusion (registered with
+``rca.fishbone.causes.check_conclusions_with``, so the fishbone never imports the guidance).
 
 ``conclusion_refusal`` answers ``(rule_id, message)`` when a rule forbids concluding ``cause`` as
 ``conclusion`` now (e.g. "staff error" as a root cause before supervision, training, workload,
@@ -15,6 +16,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from rca.db import today_london
+from rca.fishbone.causes import check_conclusions_with
 from rca.fishbone.models import Cause
 from rca.guidance import facts
 from rca.guidance.patterns import looks_like_staff_error
@@ -24,6 +26,7 @@ from rca.reviews.models import Review
 STAFF_ERROR_RULE = "staff-error-tested"
 
 
+@check_conclusions_with
 def conclusion_refusal(
     session: Session, review: Review, cause: Cause, conclusion: str | None
 ) -> tuple[str, str] | None:

@@ -20,10 +20,9 @@ from rca.actions.effectiveness import trend as trend_points
 from rca.actions.models import ACTION_STATUSES, Action
 from rca.actions.monitoring_models import Dissemination, EffectivenessCheck, LearningPoint
 from rca.actions.trend_svg import render_trend
-from rca.fishbone.frameworks import framework_for
 from rca.fishbone.meeting_models import MEETING_KINDS, ReviewMeeting
 from rca.fishbone.models import Cause, CauseEvidence, CauseStatusChange
-from rca.fishbone.settings import problem_statement
+from rca.fishbone.settings import framework_for, problem_statement
 from rca.fishbone.svg import render_fishbone
 from rca.fishbone.tree import cause_tree
 from rca.guidance.models import GuidanceOverride

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceRow
-from rca.fishbone.frameworks import framework_for
+from rca.fishbone.settings import framework_for
 from rca.reports import analysis
 from rca.reports.pseudonymise import Pseudonymiser
 from rca.reviews.models import Review

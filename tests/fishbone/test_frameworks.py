@@ -9,10 +9,10 @@ from rca.fishbone.frameworks import (
     AREAS,
     DEFAULT_FRAMEWORK,
     FRAMEWORKS,
-    framework_for,
     map_category,
 )
 from rca.fishbone.models import Cause
+from rca.fishbone.settings import framework_for
 from rca.reviews.models import Review
 
 

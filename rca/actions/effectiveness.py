@@ -224,10 +224,3 @@ def follow_ups(session: Session, review: Review) -> list[FollowUp]:
             select(FollowUp).where(FollowUp.review_id == review.id).order_by(FollowUp.id)
         )
     )
-
-
-def effectiveness_results(session: Session, review: Review) -> Any:
-    """The report's effectiveness results (see ``rca.actions.plan.effectiveness_results``)."""
-    from rca.actions.plan import effectiveness_results as build
-
-    return build(session, review)

@@ -153,10 +153,3 @@ def reach(session: Session, review: Review) -> Reach:
     reached = [i for i in in_scope if i in briefed]
     missing = sorted(name for i, name in in_scope.items() if i not in briefed)
     return Reach(in_scope=len(in_scope), reached=len(reached), not_reached=missing)
-
-
-def learning_shared(session: Session, review: Review) -> Any:
-    """The report's "learning shared" (see ``rca.actions.plan.learning_shared``)."""
-    from rca.actions.plan import learning_shared as build
-
-    return build(session, review)

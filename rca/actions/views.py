@@ -293,5 +293,8 @@ def _safe_name(name: str | None) -> str:
     return "".join(ch for ch in (name or "evidence") if ch.isalnum() or ch in "._- ")[:120]
 
 
-# The other screens of this blueprint register their routes on import.
+# The other screens of this blueprint register their routes on import. A cycle on purpose (the
+# pattern Flask's docs give for a large blueprint): each screen's file imports ``bp`` and the
+# shared helpers, and importing the blueprint brings every route with it. One file would be 700
+# lines.
 from rca.actions import views_monitoring, views_tracker  # noqa: E402, F401

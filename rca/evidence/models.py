@@ -35,6 +35,14 @@ MANUAL_KINDS = {
     "observation": "Observation",
     "document": "Document reference",
 }
+#: Every kind's label, imported or manual: the one place screens and the report read it from.
+ALL_KINDS = {**KINDS, **MANUAL_KINDS}
+
+
+def kind_label(kind: str) -> str:
+    return ALL_KINDS.get(kind, kind)
+
+
 #: "stopped": the process running it died, so the file was rolled back (``rca.jobs``).
 IMPORT_STATES = ("queued", "running", "done", "failed", "stopped")
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceImport, EvidenceRow, RejectedRow
+from rca.evidence.models import ALL_KINDS, EvidenceImport, EvidenceRow, RejectedRow
 from rca.provider.models import PersonSupported, StaffMember
 from rca.reviews.models import Review, ReviewPerson
 from rca.validation import parse_date, parse_id, parse_page
@@ -36,7 +36,6 @@ from rca.validation import parse_date, parse_id, parse_page
 PER_PAGE = 50
 ATTENTION_PER_PAGE = 50
 COUNT_CAP = 10_000
-ALL_KINDS = {**KINDS, **MANUAL_KINDS}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 
 from rca import access
 from rca.db import db
-from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceRow
+from rca.evidence.models import ALL_KINDS, EvidenceRow
 from rca.fishbone import settings as fb_settings
 from rca.fishbone import vocabulary
 from rca.fishbone.frameworks import DEFAULT_FRAMEWORK, FRAMEWORKS
@@ -112,7 +112,7 @@ def analysis_context(review: Review, args: Mapping[str, Any] | None = None) -> d
         "status_marks": STATUS_MARKS,
         "open_panel": open_panel,
         "panel_why": bool(args.get("why")) or feedback.get("why", False),
-        "kind_labels": {**KINDS, **MANUAL_KINDS},
+        "kind_labels": ALL_KINDS,
     }
     if drawer_id and any(n.id == drawer_id for n in nodes):
         context["drawer"] = drawer_context(

@@ -1,7 +1,8 @@
 """The contributory-factor vocabulary's admin screen: list, add, retire and restore factors.
 
 Admins only (anyone else gets 404, as with the other admin screens). Routes hang off the
-fishbone blueprint; ``rca.fishbone.views`` imports this module.
+fishbone blueprint; ``rca.fishbone.views`` imports this module (a cycle on purpose, as in
+``rca.actions.views``: importing the blueprint brings every route).
 """
 
 from __future__ import annotations

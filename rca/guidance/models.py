@@ -3,6 +3,10 @@
 One per rule per review. It is recorded at the stage move the rule gates and then stands: while
 the rule passes the panel shows it passed, and if it fails again later it shows as overridden with
 the same reason (the report lists every override). Audited, so History shows who, when and why.
+
+Import cycle kept on purpose (within guidance): History names an override by its rule's title,
+which lives with the rules; the rules read the facts and the facts read the overrides. The one
+lookup in ``audit_describe`` is deferred rather than moving the titles away from their rules.
 """
 
 from __future__ import annotations

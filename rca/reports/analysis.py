@@ -20,6 +20,7 @@ from rca.actions.effectiveness import trend as trend_points
 from rca.actions.models import ACTION_STATUSES, Action
 from rca.actions.monitoring_models import Dissemination, EffectivenessCheck, LearningPoint
 from rca.actions.trend_svg import render_trend
+from rca.evidence.models import kind_label
 from rca.fishbone.meeting_models import MEETING_KINDS, ReviewMeeting
 from rca.fishbone.models import Cause, CauseEvidence, CauseStatusChange
 from rca.fishbone.settings import framework_for, problem_statement
@@ -71,7 +72,7 @@ def causes(session: Session, review: Review, p: Pseudonymiser) -> list[dict[str,
                     "reason": reasons.get((cause.id, cause.status)),
                     "evidence": [
                         {
-                            "kind": _kind(link.evidence.kind),
+                            "kind": kind_label(link.evidence.kind),
                             "date": uk_datetime(link.evidence.occurred_at)
                             if link.evidence.occurred_at
                             else uk_date(link.evidence.occurred_on),
@@ -124,12 +125,6 @@ def _bare(cause: Cause, p: Pseudonymiser, labels: dict[str, str]) -> dict[str, A
         "reason": None,
         "evidence": [],
     }
-
-
-def _kind(kind: str) -> str:
-    from rca.reports.content import kind_label
-
-    return kind_label(kind)
 
 
 def fishbone(

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceRow
+from rca.evidence.models import EvidenceRow, kind_label
 from rca.fishbone.settings import framework_for
 from rca.reports import analysis
 from rca.reports.pseudonymise import Pseudonymiser
@@ -54,10 +54,6 @@ class Meta:
 
 def excerpt(text: str | None, limit: int = EXCERPT) -> str:
     return assembly.excerpt(text or "", limit)
-
-
-def kind_label(kind: str) -> str:
-    return {**KINDS, **MANUAL_KINDS}.get(kind, kind)
 
 
 def gather(session: Session, review: Review, p: Pseudonymiser, meta: Meta) -> dict[str, Any]:

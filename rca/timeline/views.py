@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from rca import access
 from rca.db import db
-from rca.evidence.models import KINDS, MANUAL_KINDS
+from rca.evidence.models import ALL_KINDS
 from rca.provider.models import PersonSupported, StaffMember
 from rca.reviews import panes
 from rca.reviews.models import Review, ReviewPerson
@@ -74,7 +74,7 @@ def _choices() -> dict[str, Any]:
         "markable_types": MARKABLE_TYPES,
         "annotation_kinds": ANNOTATION_KINDS,
         "bases": BASES,
-        "kind_labels": {**KINDS, **MANUAL_KINDS},
+        "kind_labels": ALL_KINDS,
     }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -18,15 +19,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm.exc import StaleDataError
 
+#: The providers' time zone (CQC-regulated, England): local times in exports, screens and the
+#: report, and the calendar date of "today". Defined here once.
+LONDON = ZoneInfo("Europe/London")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
 def today_london() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Europe/London")).date()
+    return datetime.now(LONDON).date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, g, render_template
 from jinja2_fragments.flask import render_block
 
-LONDON = ZoneInfo("Europe/London")
+from rca.db import LONDON
 
 
 def render(template: str, block: str, **context: Any) -> str:

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 import pytest
 from conftest import PASSWORD, csrf_token
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from rca.accounts.models import User
 from rca.accounts.tokens import issue_token
@@ -28,23 +27,15 @@ from rca.db import db
 from rca.fishbone import causes, meeting
 from rca.fishbone.settings import settings_for
 from rca.reviews.models import Review
+from tests.helpers import serving
 
 RACERS = 20
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        """No per-request lines in the test output."""
-
-
 @pytest.fixture(scope="module")
 def server(app: Flask) -> Iterator[str]:
-    srv = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
-    thread = threading.Thread(target=srv.serve_forever, name="race-server", daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=10)
+    with serving(app, "race-server") as port:
+        yield f"127.0.0.1:{port}"
 
 
 @dataclass

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rca.audit.models import AuditEntry
+from rca.db import LONDON
 
 #: Bookkeeping columns that say nothing to a reader of the History pane.
 HIDDEN_ON_CREATE = frozenset({"created_at", "created_by_id", "service_id", "review_id"})
@@ -26,7 +26,6 @@ LABELS = {
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
-LONDON = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -29,13 +28,13 @@ from sqlalchemy.orm import Session
 from rca.accounts.models import User
 from rca.actions import effectiveness, planning, progress
 from rca.audit.recorder import acting_as
+from rca.db import LONDON
 from rca.demo.learning_history import HISTORY, Action, Cause, Check
 from rca.fishbone import causes
 from rca.fishbone.vocabulary import SEED
 from rca.reviews import lifecycle
 from rca.reviews.models import Review
 
-LONDON = ZoneInfo("Europe/London")
 LEADS = {"OAK": "sarah.mitchell", "WIL": "daniel.okafor", "RIV": "grace.adeyemi"}
 OWNERS = {"OAK": "Sarah Mitchell", "WIL": "Daniel Okafor", "RIV": "Grace Adeyemi"}
 #: Each cause is filed under the bone its factor code belongs to in the default framework.

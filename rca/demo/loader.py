@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -22,7 +21,7 @@ from rca.accounts.models import Membership, User
 from rca.accounts.passwords import hash_password
 from rca.audit.models import AuditEntry
 from rca.audit.recorder import acting_as
-from rca.db import db
+from rca.db import LONDON, db
 from rca.demo import data, stories
 from rca.demo.steps import HANDLERS, DemoContext, steps_for
 from rca.guidance.models import GuidanceOverride
@@ -30,7 +29,6 @@ from rca.provider.models import PersonSupported, Service, StaffMember
 from rca.reviews import lifecycle, scope
 from rca.reviews.models import Review
 
-LONDON = ZoneInfo("Europe/London")
 #: When the provider's services, staff and accounts were set up in the workbench.
 SETUP_AT = "2026-01-12 09:00"
 

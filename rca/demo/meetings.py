@@ -9,11 +9,11 @@ some send apologies, and someone from outside the system joins one meeting.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rca.db import LONDON
 from rca.demo import data
 from rca.demo.steps import DemoContext, add_steps, handles
 from rca.demo.stories import Step
@@ -25,11 +25,7 @@ JOBS = {u.name: u.job for u in data.USERS}
 
 
 def _utc(text: str) -> datetime:
-    return (
-        datetime.strptime(text, "%Y-%m-%d %H:%M")
-        .replace(tzinfo=ZoneInfo("Europe/London"))
-        .astimezone(UTC)
-    )
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=LONDON).astimezone(UTC)
 
 
 @handles("meeting-start")

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from rca.actions import effectiveness, learning, planning, progress
 from rca.actions.models import Action
+from rca.db import LONDON
 from rca.demo.steps import DemoContext, add_steps, handles
 from rca.demo.stories import Step
 from rca.reviews.models import Review
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def _at(step: Step) -> datetime:

@@ -5,18 +5,16 @@ the report pane shows an issued version with its hash and the verify form has on
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from rca.db import LONDON
 from rca.demo import data
 from rca.demo.steps import DemoContext, add_steps, handles
 from rca.demo.stories import Step
 from rca.reports import issued
 from rca.reviews.models import Review
-
-LONDON = ZoneInfo("Europe/London")
 
 
 @handles("issue-report")

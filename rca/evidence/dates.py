@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from rca.db import LONDON
+
 EXCEL_EPOCH = date(1899, 12, 30)  # 1900 system, absorbing Excel's phantom 29/02/1900
 # Serial numbers read as dates only in a plausible range: 1 Jan 1920 to 31 Dec 2099.
 SERIAL_MIN, SERIAL_MAX = 7306, 73050

@@ -2,13 +2,13 @@
 
 Three queries whatever the size: the causes, their evidence links joined to the evidence rows,
 and nothing else; the tree is assembled in memory. Screens, the SVG, the API and the report read
-this, never the ORM rows.
+this, never the ORM rows: it is the one reader of causes (the guidance reads its own counts).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,11 @@ class EvidenceRef:
     kind: str
     occurred_on: date | None
     excerpt: str
+    #: The rest the report cites: the whole text, the time and where the row came from.
+    text: str = ""
+    occurred_at: datetime | None = None
+    file_name: str | None = None
+    row_number: int | None = None
 
 
 @dataclass
@@ -103,14 +108,18 @@ def cause_tree(
             EvidenceRow.kind,
             EvidenceRow.occurred_on,
             EvidenceRow.text,
+            EvidenceRow.occurred_at,
+            EvidenceRow.file_name,
+            EvidenceRow.row_number,
         )
         .join(EvidenceRow, EvidenceRow.id == CauseEvidence.evidence_id)
         .where(CauseEvidence.review_id == review.id)
         .order_by(EvidenceRow.occurred_on, EvidenceRow.id)
     ).all()
     evidence: dict[int, list[EvidenceRef]] = {}
-    for cause_id, eid, kind, on, text in links:
-        evidence.setdefault(cause_id, []).append(EvidenceRef(eid, kind, on, excerpt(text)))
+    for cause_id, eid, kind, on, text, at, file_name, row in links:
+        ref = EvidenceRef(eid, kind, on, excerpt(text), text or "", at, file_name, row)
+        evidence.setdefault(cause_id, []).append(ref)
     nodes = {
         r.id: CauseNode(
             id=r.id,

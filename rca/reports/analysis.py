@@ -10,7 +10,6 @@ function when it is there. Every free text goes through the pseudonymiser.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
@@ -21,11 +20,12 @@ from rca.actions.models import ACTION_STATUSES, Action
 from rca.actions.monitoring_models import Dissemination, EffectivenessCheck, LearningPoint
 from rca.actions.trend_svg import render_trend
 from rca.evidence.models import kind_label
+from rca.fishbone.frameworks import Framework
 from rca.fishbone.meeting_models import MEETING_KINDS, ReviewMeeting
-from rca.fishbone.models import Cause, CauseEvidence, CauseStatusChange
-from rca.fishbone.settings import framework_for, problem_statement
+from rca.fishbone.models import CAUSE_STATUSES, CONCLUSIONS, CauseStatusChange
+from rca.fishbone.settings import problem_statement
 from rca.fishbone.svg import render_fishbone
-from rca.fishbone.tree import cause_tree
+from rca.fishbone.tree import CauseNode
 from rca.guidance.models import GuidanceOverride
 from rca.guidance.rules import RULES
 from rca.reports.pseudonymise import Pseudonymiser
@@ -38,62 +38,54 @@ def _percent(value: Any) -> str:
     return f"{value.normalize():f}%" if value is not None else ""
 
 
-def causes(session: Session, review: Review, p: Pseudonymiser) -> list[dict[str, Any]]:
-    """Every cause in tree order (parents before children), with its evidence."""
-    rows = session.scalars(
-        select(Cause)
-        .where(Cause.review_id == review.id)
-        .options(selectinload(Cause.evidence_links).selectinload(CauseEvidence.evidence))
-        .order_by(Cause.category, Cause.position, Cause.id)
-    ).all()
-    labels = framework_for(session, review).labels
+def causes(
+    session: Session,
+    review: Review,
+    p: Pseudonymiser,
+    tree: list[CauseNode],
+    labels: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Every cause in tree order (parents before children), with its evidence, from the
+    fishbone's reader (``rca.fishbone.tree.cause_tree``). Bones in the order the report has
+    always listed them (by category key); evidence by when it was added."""
     reasons = _status_reasons(session, review, p)
-    children: dict[int | None, list[Cause]] = defaultdict(list)
-    for cause in rows:
-        children[cause.parent_id].append(cause)
     out: list[dict[str, Any]] = []
 
-    def walk(parent: int | None, depth: int) -> None:
-        for cause in children.get(parent, []):
-            where = f"Cause #{cause.id}"
+    def walk(nodes: list[CauseNode], depth: int) -> None:
+        for node in nodes:
+            where = f"Cause #{node.id}"
             out.append(
                 {
-                    "id": cause.id,
-                    "parent_id": cause.parent_id,
+                    "id": node.id,
+                    "parent_id": node.parent_id,
                     "depth": depth,
-                    "text": p.text(cause.text, where),
-                    "category": labels.get(
-                        cause.category, cause.category.replace("-", " ").title()
+                    "text": p.text(node.text, where),
+                    "category": labels.get(node.category, node.category.replace("-", " ").title()),
+                    "status": CAUSE_STATUSES.get(node.status, node.status),
+                    "status_key": node.status,
+                    "conclusion": node.conclusion,
+                    "conclusion_label": (
+                        CONCLUSIONS.get(node.conclusion) if node.conclusion else None
                     ),
-                    "status": cause.status_label,
-                    "status_key": cause.status,
-                    "conclusion": cause.conclusion,
-                    "conclusion_label": cause.conclusion_label,
-                    "reason": reasons.get((cause.id, cause.status)),
+                    "reason": reasons.get((node.id, node.status)),
                     "evidence": [
                         {
-                            "kind": kind_label(link.evidence.kind),
-                            "date": uk_datetime(link.evidence.occurred_at)
-                            if link.evidence.occurred_at
-                            else uk_date(link.evidence.occurred_on),
-                            "excerpt": excerpt(
-                                p.text(link.evidence.text, f"Evidence for {where}"), 240
-                            ),
-                            "source": f"{link.evidence.file_name}, row {link.evidence.row_number}"
-                            if link.evidence.file_name and link.evidence.row_number
-                            else link.evidence.file_name or "Recorded in the workbench",
+                            "kind": kind_label(e.kind),
+                            "date": uk_datetime(e.occurred_at)
+                            if e.occurred_at
+                            else uk_date(e.occurred_on),
+                            "excerpt": excerpt(p.text(e.text, f"Evidence for {where}"), 240),
+                            "source": f"{e.file_name}, row {e.row_number}"
+                            if e.file_name and e.row_number
+                            else e.file_name or "Recorded in the workbench",
                         }
-                        for link in sorted(cause.evidence_links, key=lambda link: link.evidence_id)
+                        for e in sorted(node.evidence, key=lambda e: e.id)
                     ],
                 }
             )
-            walk(cause.id, depth + 1)
+            walk(node.children, depth + 1)
 
-    walk(None, 0)
-    known = {c["id"] for c in out}
-    for cause in rows:  # orphans (a parent in another review cannot happen, but be safe)
-        if cause.id not in known:
-            out.append({**_bare(cause, p, labels), "depth": 0})
+    walk(sorted(tree, key=lambda n: (n.category, n.position, n.id)), 0)
     return out
 
 
@@ -112,32 +104,21 @@ def _status_reasons(
     }
 
 
-def _bare(cause: Cause, p: Pseudonymiser, labels: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": cause.id,
-        "parent_id": cause.parent_id,
-        "text": p.text(cause.text, f"Cause #{cause.id}"),
-        "category": labels.get(cause.category, cause.category),
-        "status": cause.status_label,
-        "status_key": cause.status,
-        "conclusion": cause.conclusion,
-        "conclusion_label": cause.conclusion_label,
-        "reason": None,
-        "evidence": [],
-    }
-
-
 def fishbone(
-    session: Session, review: Review, p: Pseudonymiser, cause_rows: list[dict[str, Any]]
+    session: Session,
+    review: Review,
+    p: Pseudonymiser,
+    cause_rows: list[dict[str, Any]],
+    tree: list[CauseNode],
+    framework: Framework,
 ) -> dict[str, Any]:
     problem = p.text(
         problem_statement(session, review) or review.question or review.title, "Problem statement"
     )
-    framework = framework_for(session, review)
     svg = None
     if cause_rows:
         # The picture is drawn from a pseudonymised copy of the tree, then checked again.
-        clean = [_pseudonymised_node(node, p) for node in cause_tree(session, review)]
+        clean = [_pseudonymised_node(node, p) for node in tree]
         svg = p.svg(render_fishbone(problem, framework, clean), "Fishbone diagram")
     return {
         "problem": problem,
@@ -165,7 +146,11 @@ def _pseudonymised_node(node: Any, p: Pseudonymiser) -> Any:
         changes["children"] = [_pseudonymised_node(c, p) for c in node.children]
     if hasattr(node, "evidence"):
         changes["evidence"] = [
-            dataclasses.replace(e, excerpt=p.text(e.excerpt, f"Evidence for {where}"))
+            dataclasses.replace(
+                e,
+                excerpt=p.text(e.excerpt, f"Evidence for {where}"),
+                text="",  # the picture draws excerpts only; the whole text is not carried
+            )
             if dataclasses.is_dataclass(e) and hasattr(e, "excerpt")
             else e
             for e in node.evidence

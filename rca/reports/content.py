@@ -20,7 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rca.evidence.models import EvidenceRow, kind_label
+from rca.fishbone.frameworks import Framework
 from rca.fishbone.settings import framework_for
+from rca.fishbone.tree import cause_tree
 from rca.reports import analysis
 from rca.reports.pseudonymise import Pseudonymiser
 from rca.reviews.models import Review
@@ -59,15 +61,17 @@ def excerpt(text: str | None, limit: int = EXCERPT) -> str:
 def gather(session: Session, review: Review, p: Pseudonymiser, meta: Meta) -> dict[str, Any]:
     """Every section of the report, in reading order."""
     timeline = assembly.build(session, review)
-    causes = analysis.causes(session, review, p)
+    framework = framework_for(session, review)
+    tree = cause_tree(session, review, framework)  # causes are read once, for every section
+    causes = analysis.causes(session, review, p, tree, framework.labels)
     actions = analysis.action_plan(session, review, p, causes)
     data: dict[str, Any] = {
         "cover": cover(review, p, meta),
         "terms": terms(review, p),
-        "method": method(session, review, p, timeline),
+        "method": method(session, review, p, timeline, framework),
         "chronology": chronology(session, review, p, timeline),
         "delays": delays(p, timeline),
-        "fishbone": analysis.fishbone(session, review, p, causes),
+        "fishbone": analysis.fishbone(session, review, p, causes, tree, framework),
         "findings": analysis.findings(causes),
         "conclusions": analysis.conclusions(causes),
         "overrides": analysis.overrides(session, review, p),
@@ -152,7 +156,11 @@ def terms(review: Review, p: Pseudonymiser) -> dict[str, Any]:
 
 
 def method(
-    session: Session, review: Review, p: Pseudonymiser, timeline: assembly.Timeline
+    session: Session,
+    review: Review,
+    p: Pseudonymiser,
+    timeline: assembly.Timeline,
+    framework: Framework,
 ) -> dict[str, Any]:
     counts = session.execute(
         select(EvidenceRow.kind, func.count())
@@ -162,7 +170,6 @@ def method(
     evidence = sorted(
         ({"kind": kind_label(kind), "count": n} for kind, n in counts), key=lambda r: r["kind"]
     )
-    framework = framework_for(session, review)
     meetings = analysis.meetings(session, review, p)
     return {
         # The default framework's "(default)" and its source line are the screen's words for

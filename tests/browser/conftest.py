@@ -11,7 +11,6 @@ test too: the app's CSP (script-src 'self') stays on, which also shows that axe 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,7 +18,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import ConsoleMessage, Frame, Locator, Page, expect
-from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests.helpers import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,20 +34,11 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 _axe = Axe()
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        """Keep the per-request lines out of the test output."""
-
-
 @pytest.fixture(scope="session")
 def live_server(app: Flask) -> Iterator[str]:
     """The session app on a free port of 127.0.0.1, in a thread, for the whole run."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")

@@ -13,23 +13,16 @@ import pytest
 from conftest import PASSWORD
 from playwright.sync_api import expect
 
+from tests.helpers import private_job_files
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(autouse=True)
 def _private_job_files(app: Any, tmp_path: Path) -> Iterator[None]:
     """This test's uploads and embedded queue in a temporary folder."""
-    saved = {k: app.config.get(k) for k in ("EVIDENCE_UPLOAD_DIR", "JOBS_SQLITE_PATH")}
-    app.config["EVIDENCE_UPLOAD_DIR"] = str(tmp_path / "uploads")
-    app.config["JOBS_SQLITE_PATH"] = str(tmp_path / "jobs.sqlite3")
-    previous = app.extensions.pop("rca_jobs", None)
-    yield
-    jobs = app.extensions.pop("rca_jobs", None)
-    if jobs is not None:
-        jobs.stop_consumer()
-    app.config.update(saved)
-    if previous is not None:
-        app.extensions["rca_jobs"] = previous
+    with private_job_files(app, tmp_path):
+        yield
 
 
 def _care_notes(path: Path, n: int) -> Path:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from rca.db import db
 from rca.evidence.models import EvidenceImport, EvidenceRow, MappingProfile, RejectedRow
 from rca.jobs import jobs_for
+from tests.helpers import private_job_files
 
 from ._importing import CARE_NOTES_A, care_notes_a
 
@@ -25,18 +26,8 @@ HX = {"HX-Request": "1"}
 @pytest.fixture(scope="module", autouse=True)
 def _private_job_files(app: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Uploads and the embedded queue in this run's temporary folder, not the instance folder."""
-    folder = tmp_path_factory.mktemp("evidence-pane")
-    saved = {k: app.config.get(k) for k in ("EVIDENCE_UPLOAD_DIR", "JOBS_SQLITE_PATH")}
-    app.config["EVIDENCE_UPLOAD_DIR"] = str(folder / "uploads")
-    app.config["JOBS_SQLITE_PATH"] = str(folder / "jobs.sqlite3")
-    previous = app.extensions.pop("rca_jobs", None)
-    yield
-    jobs = app.extensions.pop("rca_jobs", None)
-    if jobs is not None:
-        jobs.stop_consumer()
-    app.config.update(saved)
-    if previous is not None:
-        app.extensions["rca_jobs"] = previous
+    with private_job_files(app, tmp_path_factory.mktemp("evidence-pane")):
+        yield
 
 
 def csv_bytes(rows: list[list[str]], header: str = HEADER) -> bytes:

@@ -16,7 +16,7 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from rca.accounts.models import User, UserSession
+from rca.accounts.models import Membership, User, UserSession
 from rca.db import utcnow
 
 #: Where the secret sits in Flask's session.
@@ -29,8 +29,9 @@ ENDINGS = {
     "idle": "Signed out after inactivity",
 }
 
-#: Built once: the loader runs on every request.
-_WITH_MEMBERSHIPS = joinedload(User.memberships)
+#: Built once: the loader runs on every request. Access checks read each membership's role and
+#: service id only, so its service (joined by default) is not loaded here.
+_WITH_MEMBERSHIPS = joinedload(User.memberships).lazyload(Membership.service)
 
 
 def _digest(secret: str) -> str:

@@ -1,6 +1,7 @@
 """Everything the guidance rules read about one review, loaded in a fixed number of queries.
 
-The rules are pure functions of a ``Facts``: one query each for the causes, their evidence kinds,
+The rules are pure functions of a ``Facts``: the causes with their evidence through the
+fishbone's one reader (``rca.fishbone.tree.cause_tree``, two queries), then one query each for
 the actions (with their review points), the action-to-cause links, the overrides and the
 framework's settings, however many causes and actions the review has. The panel is on every pane,
 so this stays cheap.
@@ -16,10 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from rca.actions.models import Action, ActionCause
-from rca.evidence.models import EvidenceRow
 from rca.fishbone.frameworks import AREAS
-from rca.fishbone.models import Cause, CauseEvidence
 from rca.fishbone.settings import framework_for
+from rca.fishbone.tree import CauseNode, cause_tree, flatten
 from rca.guidance.models import GuidanceOverride
 from rca.reviews.models import Review
 
@@ -31,7 +31,7 @@ EXAMINED = frozenset({"supported", "ruled-out"})
 class Facts:
     review: Review
     today: date
-    causes: list[Cause]
+    causes: list[CauseNode]
     #: Evidence kinds (care-notes, rota, interview, ...) linked to each cause, by cause id.
     kinds: dict[int, set[str]]
     #: The five areas each of the review's framework categories covers, by category key.
@@ -43,11 +43,11 @@ class Facts:
     overrides: dict[str, GuidanceOverride] = field(default_factory=dict)
 
     @property
-    def supported(self) -> list[Cause]:
+    def supported(self) -> list[CauseNode]:
         return [c for c in self.causes if c.status == "supported"]
 
     @property
-    def roots(self) -> list[Cause]:
+    def roots(self) -> list[CauseNode]:
         """Causes agreed as root causes (a ruled-out one cannot be a root cause)."""
         return [c for c in self.causes if c.conclusion == "root" and c.status != "ruled-out"]
 
@@ -76,22 +76,13 @@ class Facts:
 
 def load(session: Session, review: Review, today: date, *, with_actions: bool = True) -> Facts:
     """Read what the rules need (one query per table, whatever the review's size)."""
-    causes = list(
-        session.scalars(
-            select(Cause)
-            .where(Cause.review_id == review.id)
-            .order_by(Cause.parent_id.is_not(None), Cause.position, Cause.id)
-        )
-    )
-    kinds: dict[int, set[str]] = defaultdict(set)
-    rows = session.execute(
-        select(CauseEvidence.cause_id, EvidenceRow.kind)
-        .join(EvidenceRow, EvidenceRow.id == CauseEvidence.evidence_id)
-        .where(CauseEvidence.review_id == review.id)
-    )
-    for cause_id, kind in rows:
-        kinds[cause_id].add(kind)
     framework = framework_for(session, review)
+    # Top-level causes first, then by position: the order the rules name them in.
+    causes = sorted(
+        flatten(cause_tree(session, review, framework)),
+        key=lambda c: (c.parent_id is not None, c.position, c.id),
+    )
+    kinds = {c.id: {e.kind for e in c.evidence} for c in causes if c.evidence}
     actions: list[Action] = []
     links: dict[int, set[int]] = defaultdict(set)
     if with_actions:
@@ -121,7 +112,7 @@ def load(session: Session, review: Review, today: date, *, with_actions: bool = 
         review=review,
         today=today,
         causes=causes,
-        kinds=dict(kinds),
+        kinds=kinds,
         areas_by_category={c.key: c.areas for c in framework.categories},
         actions=actions,
         action_causes=dict(links),

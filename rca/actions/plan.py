@@ -16,7 +16,8 @@ from rca.actions import effectiveness, learning
 from rca.actions.models import OPEN_STATUSES, Action, ActionCause
 from rca.actions.smart import SmartResult, smart_check
 from rca.actions.trend_svg import render_trend
-from rca.fishbone.models import CONCLUSIONS, Cause
+from rca.fishbone.models import CONCLUSIONS
+from rca.fishbone.tree import CauseNode, cause_tree, flatten
 from rca.reviews.models import Review
 
 
@@ -127,24 +128,26 @@ def action_plan(session: Session, review: Review, today: date | None = None) -> 
     return [plan_row(a, day) for a in load_actions(session, review)]
 
 
-def agreed_causes(session: Session, review: Review) -> list[CauseRef]:
+def review_causes(session: Session, review: Review) -> list[CauseNode]:
+    """The review's causes by id, through the fishbone's reader (no evidence needed here)."""
+    return sorted(flatten(cause_tree(session, review, with_evidence=False)), key=lambda c: c.id)
+
+
+def agreed_causes(causes: list[CauseNode]) -> list[CauseRef]:
     """Root causes, then contributory factors: the causes the plan should address."""
-    causes = session.scalars(
-        select(Cause)
-        .where(Cause.review_id == review.id, Cause.conclusion.in_(("root", "contributory")))
-        .order_by(Cause.conclusion.desc(), Cause.id)
-    )
-    return [CauseRef(c.id, c.text, c.conclusion) for c in causes]
+    agreed = [c for c in causes if c.conclusion in ("root", "contributory")]
+    agreed.sort(key=lambda c: (c.conclusion != "root", c.id))
+    return [CauseRef(c.id, c.text, c.conclusion) for c in agreed]
 
 
-def plan_groups(session: Session, review: Review, rows: list[PlanRow]) -> list[PlanGroup]:
+def plan_groups(causes: list[CauseNode], rows: list[PlanRow]) -> list[PlanGroup]:
     """Each agreed cause with its actions (even none: that is the gap to fill), then other
     causes that have actions, then actions linked to no cause.
 
     An action linked to several causes is shown once, under the first agreed cause it
     addresses (else its first cause); the card names the others.
     """
-    agreed = agreed_causes(session, review)
+    agreed = agreed_causes(causes)
     agreed_ids = {c.id for c in agreed}
     groups: dict[int, PlanGroup] = {c.id: PlanGroup(c) for c in agreed}
     loose = PlanGroup(None)

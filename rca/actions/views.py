@@ -28,7 +28,7 @@ from rca.actions.models import (
 from rca.db import db, today_london
 from rca.evidence import uploads
 from rca.evidence.models import EvidenceRow
-from rca.fishbone.models import CONCLUSIONS, Cause
+from rca.fishbone.models import CONCLUSIONS
 from rca.reviews import panes
 from rca.reviews.models import Review
 from rca.reviews.views import refused_page, stale_page
@@ -87,9 +87,7 @@ def _evidence_choices(review: Review) -> list[tuple[int, str]]:
 def pane_context(review: Review, args: Any) -> dict[str, Any]:
     today = today_london()
     rows = plan.action_plan(db.session, review, today)
-    causes = db.session.scalars(
-        select(Cause).where(Cause.review_id == review.id).order_by(Cause.id)
-    ).all()
+    causes = plan.review_causes(db.session, review)
     agreed = [c for c in causes if c.conclusion in ("root", "contributory")]
     others = [c for c in causes if c.conclusion not in ("root", "contributory")]
     plan_cause = str(args.get("plan") or "")
@@ -103,7 +101,7 @@ def pane_context(review: Review, args: Any) -> dict[str, Any]:
             opened = action
     return {
         "rows": rows,
-        "groups": plan.plan_groups(db.session, review, rows),
+        "groups": plan.plan_groups(causes, rows),
         "cause_choices": [*agreed, *others],
         "conclusions": CONCLUSIONS,
         "plan_cause": parse_id(plan_cause),

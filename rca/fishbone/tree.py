@@ -79,9 +79,14 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 
 
 def cause_tree(
-    session: Session, review: Review, framework: Framework | None = None
+    session: Session,
+    review: Review,
+    framework: Framework | None = None,
+    *,
+    with_evidence: bool = True,
 ) -> list[CauseNode]:
-    """Roots in bone order (the review's framework) then position; children by position."""
+    """Roots in bone order (the review's framework) then position; children by position.
+    ``with_evidence=False`` leaves each node's evidence empty and skips that query."""
     if framework is None:
         from rca.fishbone.settings import framework_for
 
@@ -101,21 +106,25 @@ def cause_tree(
         .where(Cause.review_id == review.id)
         .order_by(Cause.position, Cause.id)
     ).all()
-    links = session.execute(
-        select(
-            CauseEvidence.cause_id,
-            EvidenceRow.id,
-            EvidenceRow.kind,
-            EvidenceRow.occurred_on,
-            EvidenceRow.text,
-            EvidenceRow.occurred_at,
-            EvidenceRow.file_name,
-            EvidenceRow.row_number,
-        )
-        .join(EvidenceRow, EvidenceRow.id == CauseEvidence.evidence_id)
-        .where(CauseEvidence.review_id == review.id)
-        .order_by(EvidenceRow.occurred_on, EvidenceRow.id)
-    ).all()
+    links = (
+        session.execute(
+            select(
+                CauseEvidence.cause_id,
+                EvidenceRow.id,
+                EvidenceRow.kind,
+                EvidenceRow.occurred_on,
+                EvidenceRow.text,
+                EvidenceRow.occurred_at,
+                EvidenceRow.file_name,
+                EvidenceRow.row_number,
+            )
+            .join(EvidenceRow, EvidenceRow.id == CauseEvidence.evidence_id)
+            .where(CauseEvidence.review_id == review.id)
+            .order_by(EvidenceRow.occurred_on, EvidenceRow.id)
+        ).all()
+        if with_evidence
+        else []
+    )
     evidence: dict[int, list[EvidenceRef]] = {}
     for cause_id, eid, kind, on, text, at, file_name, row in links:
         ref = EvidenceRef(eid, kind, on, excerpt(text), text or "", at, file_name, row)

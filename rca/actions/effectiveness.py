@@ -31,6 +31,7 @@ from rca.actions.models import Action
 from rca.actions.monitoring_models import EffectivenessCheck, FollowUp
 from rca.reviews.models import STAGES, Review
 from rca.validation import Collector, FieldErrors, not_in_future, parse_date, parse_int, parse_text
+from rca.wording import excerpt
 
 REOPEN_TO = "actions"
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
@@ -178,13 +179,7 @@ def _reopen(
     order = list(STAGES)
     from_stage = review.stage
     to_stage = REOPEN_TO if order.index(from_stage) > order.index(REOPEN_TO) else from_stage
-    short = (
-        action.text
-        if action and len(action.text) <= 80
-        else f"{action.text[:77].rsplit(' ', 1)[0]}…"
-        if action
-        else ""
-    )
+    short = excerpt(action.text, 80) if action else ""
     what = f"action “{short}”" if action else "the review's improvement target"
     reason = (
         f"Effectiveness check of {what}: {check.result_percent.normalize():f}% against a target "

@@ -29,6 +29,7 @@ from rca.actions.models import Action, CalendarFeed
 from rca.db import utcnow
 from rca.provider.models import Service
 from rca.reviews.models import Review
+from rca.wording import excerpt
 
 PREFIX = "cal_"
 DOMAIN = "rca-workbench"
@@ -43,11 +44,6 @@ def _scrub(text: str, review: Review) -> str:
             if known and len(known) > 2:
                 text = re.sub(re.escape(known), link.pseudonym, text, flags=re.IGNORECASE)
     return text
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SUMMARY_WORDS else text[: SUMMARY_WORDS - 1] + "…"
 
 
 def _alarm(description: str) -> Alarm:
@@ -73,7 +69,7 @@ def _event(uid: str, on, summary: str, description: str, stamp) -> Event:  # typ
 
 
 def action_events(action: Action, review: Review) -> list[Event]:
-    what = _short(_scrub(action.text, review))
+    what = excerpt(_scrub(action.text, review), SUMMARY_WORDS)
     stamp = action.updated_at or utcnow()
     detail = f"{review.reference} action #{action.id}. Owner: {action.owner_label or 'not named'}."
     if action.measure:

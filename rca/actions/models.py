@@ -20,6 +20,7 @@ from rca.db import UTCDateTime, db, utcnow
 from rca.evidence.models import EvidenceRow
 from rca.fishbone.models import Cause
 from rca.provider.models import StaffMember
+from rca.wording import excerpt
 
 ACTION_KINDS = {"system": "System change", "individual": "Individual"}
 #: The kind of change, under its ACTION_KINDS key.
@@ -129,7 +130,7 @@ class Action(Audited, db.Model):
         return self.owner_name or ""
 
     def audit_describe(self) -> str:
-        short = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        short = excerpt(self.text, 80)
         return f"Action: {short}"
 
 

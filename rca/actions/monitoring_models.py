@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rca.audit.models import Audited
 from rca.db import UTCDateTime, db, utcnow
 from rca.provider.models import StaffMember
+from rca.wording import excerpt
 
 VERDICTS = {
     "embedded": "Embedded",
@@ -106,7 +107,7 @@ class LearningPoint(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def audit_describe(self) -> str:
-        short = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        short = excerpt(self.text, 80)
         return f"Learning point: {short}"
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rca.accounts.models import User
 from rca.audit.models import Audited
 from rca.db import UTCDateTime, db, utcnow
+from rca.wording import excerpt
 
 MEETING_KINDS = {
     "analysis": "Analysis meeting",
@@ -117,7 +118,7 @@ class MeetingDecision(Audited, db.Model):
     meeting: Mapped[ReviewMeeting] = relationship(back_populates="decisions")
 
     def audit_describe(self) -> str:
-        short = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        short = excerpt(self.text, 80)
         return f"Decision: {short}"
 
 

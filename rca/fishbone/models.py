@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from rca.audit.models import Audited
 from rca.db import UTCDateTime, db, utcnow
 from rca.evidence.models import EvidenceRow
+from rca.wording import excerpt
 
 CAUSE_STATUSES = {
     "hypothesis": "Hypothesis",
@@ -75,7 +76,7 @@ class Cause(Audited, db.Model):
         return CONCLUSIONS.get(self.conclusion) if self.conclusion else None
 
     def audit_describe(self) -> str:
-        short = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        short = excerpt(self.text, 80)
         return f"Cause: {short}"
 
 

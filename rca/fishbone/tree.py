@@ -17,6 +17,7 @@ from rca.evidence.models import EvidenceRow
 from rca.fishbone.frameworks import Framework
 from rca.fishbone.models import Cause, CauseEvidence
 from rca.reviews.models import Review
+from rca.wording import excerpt as shorten
 
 EXCERPT = 120
 
@@ -74,8 +75,7 @@ class CauseNode:
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def cause_tree(

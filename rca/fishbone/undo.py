@@ -31,6 +31,7 @@ from rca.fishbone.meeting_models import CauseUndo
 from rca.fishbone.models import Cause, CauseEvidence
 from rca.reviews.models import Review
 from rca.validation import FieldErrors
+from rca.wording import excerpt
 
 #: Models undo knows, by table name (the ``entity`` of their audit entries).
 UNDOABLE: dict[str, type] = {"cause": Cause, "cause_evidence": CauseEvidence}
@@ -233,8 +234,8 @@ def _remove(session: Session, review: Review, entry: AuditEntry, group: list[Aud
     ).all()
     if others:
         raise UndoRefused(
-            f"Cannot undo adding \u201c{_short(cause.text)}\u201d: someone has added "
-            f"\u201c{_short(others[0])}\u201d under it since."
+            f"Cannot undo adding \u201c{excerpt(cause.text, 60)}\u201d: someone has added "
+            f"\u201c{excerpt(others[0], 60)}\u201d under it since."
         )
     causes.delete_cause(session, review, cause.id, cause.version)
 
@@ -339,7 +340,3 @@ def _value(model: type, field: str, raw: Any) -> Any:
     if isinstance(column_type, Date):
         return date.fromisoformat(raw)
     return raw
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -29,6 +29,7 @@ from rca.guidance import facts as facts_module
 from rca.guidance.facts import Facts
 from rca.guidance.patterns import fixes_instance_only, looks_like_staff_error
 from rca.reviews.models import STAGES, Review
+from rca.wording import excerpt
 
 STATUSES = ("pass", "fail", "overridden")
 
@@ -86,10 +87,7 @@ class RuleResult:
 
 def name(text: str | None, limit: int = 60) -> str:
     """A cause or action named in a message: quoted, shortened."""
-    text = " ".join((text or "").split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return f"“{text}”"
+    return f"“{excerpt(text, limit)}”"
 
 
 def names(items: list[str], limit: int = 3) -> str:

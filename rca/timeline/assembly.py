@@ -23,6 +23,7 @@ from rca.timeline.staff_status import (
 from rca.timeline.standards import Standard, standards_for
 from rca.timeline.viewstate import search_text
 from rca.timeline.working_days import london_day
+from rca.wording import excerpt as shorten
 
 EXCERPT = 160
 
@@ -126,5 +127,4 @@ def _build(
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)

@@ -4,7 +4,10 @@ import into, and counts of everything an import can write."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,15 @@ from rca.provider.models import PersonSupported, StaffMember
 
 #: A care-notes export as a care-planning system writes it (separate date and time, Y/N flag).
 CARE_NOTES_A = ["Date", "Time", "Carer", "Client ID", "Note", "Concern?"]
+#: How the care-notes export above maps to the kind's fields (proposed, and saved as a profile).
+CARE_NOTES_A_MAPPING = {
+    "occurred_at": "Date",
+    "time": "Time",
+    "staff": "Carer",
+    "person": "Client ID",
+    "text": "Note",
+    "concern": "Concern?",
+}
 #: Another system's care notes: one date-and-time column, no flag.
 CARE_NOTES_B = ["Entry Date/Time", "Staff Member", "Service User Ref", "Narrative"]
 
@@ -102,3 +114,34 @@ def new_review(make_service: Any, make_user: Any, make_review: Any, code: str = 
     service = make_service(code)
     user = make_user(f"lead-{code.lower()}@example.org", "investigator", [service])
     return make_review(user, service)
+
+
+MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods_bytes(content: str) -> bytes:
+    """An OpenDocument spreadsheet around ``content.xml`` text, zipped as LibreOffice does."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+@contextmanager
+def uploads_in(app: Any, folder: Path) -> Iterator[None]:
+    """Stored uploads in ``folder`` while the block runs."""
+    saved = app.config.get("EVIDENCE_UPLOAD_DIR")
+    app.config["EVIDENCE_UPLOAD_DIR"] = str(folder / "uploads")
+    try:
+        yield
+    finally:
+        app.config["EVIDENCE_UPLOAD_DIR"] = saved

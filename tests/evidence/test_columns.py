@@ -18,18 +18,11 @@ from rca.evidence.reading import read_table
 from rca.evidence.rows import RowParser, RowRejected
 from rca.evidence.table import SourceRow, gc_paused
 
-from ._importing import CARE_NOTES_A
+from ._importing import CARE_NOTES_A, CARE_NOTES_A_MAPPING
 
 DMY = ColumnFormat("date", "dmy", False, "DD/MM/YYYY")
 NOTES = CARE_NOTES_A
-NOTES_MAPPING = {
-    "occurred_at": "Date",
-    "time": "Time",
-    "staff": "Carer",
-    "person": "Client ID",
-    "text": "Note",
-    "concern": "Concern?",
-}
+NOTES_MAPPING = CARE_NOTES_A_MAPPING
 
 
 # Hashes made by the row-at-a-time parser that stored rows were imported with (session 2). A

@@ -24,6 +24,7 @@ from rca.reviews.models import Review
 
 from ._importing import (
     CARE_NOTES_A,
+    CARE_NOTES_A_MAPPING,
     CARE_NOTES_B,
     care_notes_a,
     counts,
@@ -66,14 +67,7 @@ def test_care_notes_import_keeps_provenance_and_converts_london_times(ctx, revie
         "imported": 10,
         "duplicates": [],
         "rejected": [],
-        "mapping": {
-            "occurred_at": "Date",
-            "time": "Time",
-            "staff": "Carer",
-            "person": "Client ID",
-            "text": "Note",
-            "concern": "Concern?",
-        },
+        "mapping": CARE_NOTES_A_MAPPING,
     }
     assert len(outcome.sha256) == 64
     rows = _rows(review_id)

@@ -19,7 +19,7 @@ from rca.evidence.models import EvidenceImport, EvidenceRow, RejectedRow
 from rca.jobs import Jobs, Progress, start_consumer, stop_consumer
 from rca.reviews.models import Review
 
-from ._importing import care_notes_a
+from ._importing import care_notes_a, uploads_in
 from .test_evidence_pane import csv_bytes, wait_for_import
 
 REDIS_URL = os.environ.get("RCA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -27,10 +27,8 @@ REDIS_URL = os.environ.get("RCA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 @pytest.fixture(autouse=True)
 def _uploads_here(app: Any, tmp_path: Path) -> Iterator[None]:
-    saved = app.config.get("EVIDENCE_UPLOAD_DIR")
-    app.config["EVIDENCE_UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield
-    app.config["EVIDENCE_UPLOAD_DIR"] = saved
+    with uploads_in(app, tmp_path):
+        yield
 
 
 @pytest.fixture

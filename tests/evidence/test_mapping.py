@@ -10,7 +10,14 @@ from rca.db import db
 from rca.evidence.mapping import find_profile, header_key, propose_mapping, save_profile
 from rca.evidence.reading import read_table
 
-from ._importing import CARE_NOTES_A, CARE_NOTES_B, care_notes_a, write_csv, write_xlsx
+from ._importing import (
+    CARE_NOTES_A,
+    CARE_NOTES_A_MAPPING,
+    CARE_NOTES_B,
+    care_notes_a,
+    write_csv,
+    write_xlsx,
+)
 
 
 def _table(path: Path):
@@ -19,14 +26,7 @@ def _table(path: Path):
 
 def test_care_notes_with_separate_date_time_and_flag(tmp_path):
     table = _table(write_csv(tmp_path / "a.csv", CARE_NOTES_A, care_notes_a(5)))
-    assert propose_mapping("care-notes", table) == {
-        "occurred_at": "Date",
-        "time": "Time",
-        "staff": "Carer",
-        "person": "Client ID",
-        "text": "Note",
-        "concern": "Concern?",
-    }
+    assert propose_mapping("care-notes", table) == CARE_NOTES_A_MAPPING
 
 
 def test_care_notes_from_another_system(tmp_path):

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from rca.evidence.reading import FileRefused, SourceRow, cell_text, read_table
 
+from ._importing import ods_bytes
+
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252"]
 DELIMITERS = [",", ";", "\t", "|"]
 HEADER = ["Date", "Carer", "Person", "Note"]
@@ -192,16 +194,6 @@ def test_empty_sheet_has_no_header_row():
         read_table(buffer.getvalue(), "e.xlsx")
 
 
-MANIFEST = (
-    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-    '<manifest:file-entry manifest:full-path="/" '
-    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>"
-)
-
-
 def make_ods() -> bytes:
     ns = (
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -227,12 +219,7 @@ def make_ods() -> bytes:
         f"<table:table-row>{header}</table:table-row><table:table-row>{row}</table:table-row>"
         "</table:table></office:spreadsheet></office:body></office:document-content>"
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("META-INF/manifest.xml", MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+    return ods_bytes(content)
 
 
 def test_ods_is_read_by_content_not_name():

@@ -20,17 +20,15 @@ from rca.evidence.import_job import STOPPED_MESSAGE, stop_dead_imports
 from rca.evidence.models import EvidenceImport
 from rca.jobs import Jobs, start_consumer, stop_consumer
 
-from ._importing import care_notes_a
+from ._importing import care_notes_a, uploads_in
 from .test_evidence_pane import wait_for_import
 from .test_jobs import REDIS_URL, evidence_count, queue
 
 
 @pytest.fixture(autouse=True)
 def _uploads_here(app: Any, tmp_path: Path) -> Iterator[None]:
-    saved = app.config.get("EVIDENCE_UPLOAD_DIR")
-    app.config["EVIDENCE_UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield
-    app.config["EVIDENCE_UPLOAD_DIR"] = saved
+    with uploads_in(app, tmp_path):
+        yield
 
 
 @pytest.fixture

@@ -29,8 +29,7 @@ from rca.evidence.reading import FileRefused, SheetLimits, read_table
 from rca.evidence.sheet_size import column_letters
 from rca.reviews.models import Review
 
-from ._importing import counts, new_review
-from .test_reading import MANIFEST
+from ._importing import counts, new_review, ods_bytes
 
 WORKBOOK_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -91,12 +90,7 @@ def ods(rows: str, name: str = "Rota") -> bytes:
         f'<office:body><office:spreadsheet><table:table table:name="{name}">{rows}'
         "</table:table></office:spreadsheet></office:body></office:document-content>"
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("META-INF/manifest.xml", MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+    return ods_bytes(content)
 
 
 def ods_cell(text: str, repeat: int = 1) -> str:

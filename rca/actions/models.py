@@ -130,8 +130,7 @@ class Action(Audited, db.Model):
         return self.owner_name or ""
 
     def audit_describe(self) -> str:
-        short = excerpt(self.text, 80)
-        return f"Action: {short}"
+        return f"Action: {excerpt(self.text, 80)}"
 
 
 class ActionCause(Audited, db.Model):

@@ -107,8 +107,7 @@ class LearningPoint(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def audit_describe(self) -> str:
-        short = excerpt(self.text, 80)
-        return f"Learning point: {short}"
+        return f"Learning point: {excerpt(self.text, 80)}"
 
 
 class Dissemination(Audited, db.Model):

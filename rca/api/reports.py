@@ -154,14 +154,7 @@ def get_report_pdf(review_id: int) -> Any:
             if not access.can(user, "edit", review.service_id):
                 raise ApiError(403, "Your role may not see the internal version with names.")
             mode = "full-names"
-        built = drafts.build(
-            db.session,
-            review,
-            mode=mode,
-            provider=drafts.provider_name(current_app),
-            today=today_london(),
-        )
-        data = drafts.draft_pdf(current_app, review.id, built)
+        data = drafts.draft_today(current_app, db.session, review, mode)
         return _pdf(data, f"{review.reference}-draft.pdf", None)
     number = None
     if query.version is not None:

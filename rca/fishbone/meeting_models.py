@@ -118,8 +118,7 @@ class MeetingDecision(Audited, db.Model):
     meeting: Mapped[ReviewMeeting] = relationship(back_populates="decisions")
 
     def audit_describe(self) -> str:
-        short = excerpt(self.text, 80)
-        return f"Decision: {short}"
+        return f"Decision: {excerpt(self.text, 80)}"
 
 
 class MeetingPresence(db.Model):

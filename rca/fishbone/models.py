@@ -76,8 +76,7 @@ class Cause(Audited, db.Model):
         return CONCLUSIONS.get(self.conclusion) if self.conclusion else None
 
     def audit_describe(self) -> str:
-        short = excerpt(self.text, 80)
-        return f"Cause: {short}"
+        return f"Cause: {excerpt(self.text, 80)}"
 
 
 class CauseEvidence(Audited, db.Model):

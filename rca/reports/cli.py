@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from rca.db import db, today_london
+from rca.db import db
 from rca.reports import drafts, issued
 from rca.reviews.models import Review
 
@@ -45,14 +45,7 @@ def report_command(
         data = record.pdf
     else:
         mode = "staff-names" if names else drafts.chosen_mode(db.session, review)
-        built = drafts.build(
-            db.session,
-            review,
-            mode=mode,
-            provider=drafts.provider_name(current_app),
-            today=today_london(),
-        )
-        data = drafts.draft_pdf(current_app, review.id, built)
+        data = drafts.draft_today(current_app, db.session, review, mode)
     try:
         out.write_bytes(data)
     except OSError as exc:

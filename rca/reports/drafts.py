@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rca.db import today_london
 from rca.reports import content, pdf, pseudonymise
 from rca.reports.models import IssuedReport, ReportSetting
 from rca.reports.pseudonymise import Pseudonymiser
@@ -89,6 +90,12 @@ def build(
     )
     data = content.gather(session, review, p, meta)
     return Built(data, p, pdf.content_key(data), mode)
+
+
+def draft_today(app: Flask, session: Session, review: Review, mode: str) -> bytes:
+    """Today's draft in ``mode`` for this app's provider, as PDF bytes (the API and the CLI)."""
+    built = build(session, review, mode=mode, provider=provider_name(app), today=today_london())
+    return draft_pdf(app, review.id, built)
 
 
 def draft_pdf(app: Flask, review_id: int, built: Built) -> bytes:

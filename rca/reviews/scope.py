@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, lazyload, load_only
+from sqlalchemy import String, bindparam, cast, literal, or_, select, text, union_all
+from sqlalchemy.orm import Session
 
 from rca import access
 from rca.accounts.models import Membership, User
-from rca.provider.models import PersonSupported, StaffMember
+from rca.provider.models import EMPLOYMENT_TYPES, PersonSupported, StaffMember
 from rca.reviews.models import Review, ReviewPanelMember, ReviewPerson, ReviewStaff
 from rca.validation import (
     Collector,
@@ -71,23 +72,86 @@ def _ids(values: Iterable[Any]) -> set[int]:
     return {i for v in values if (i := parse_id(v)) is not None}
 
 
-def eligible_users(session: Session, review: Review) -> list[User]:
-    """Active users who may see the review: a role at its service or at every service (any
-    role grants "view"), chosen in SQL rather than by loading every user's roles."""
-    at_service = (
-        select(Membership.user_id)
-        .where(or_(Membership.service_id == review.service_id, Membership.service_id.is_(None)))
-        .where(Membership.role.in_(access.GRANTS["view"]))
+# The Terms pane is the review's front page, opened most: its reads are built once, with the
+# review's ids bound per request, and fetch only the columns the pane prints.
+_ELIGIBLE = (
+    select(User.id, User.name)
+    .where(
+        User.active,
+        User.id.in_(
+            select(Membership.user_id)
+            .where(
+                or_(
+                    Membership.service_id == bindparam("service_id"),
+                    Membership.service_id.is_(None),
+                )
+            )
+            .where(Membership.role.in_(access.GRANTS["view"]))
+        ),
     )
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.active, User.id.in_(at_service))
-            .order_by(User.name)
-            # Names for the choices; their roles (a second query) are not needed here.
-            .options(load_only(User.id, User.name), lazyload(User.memberships))
-        ).all()
-    )
+    .order_by(User.name)
+)
+
+
+def eligible_users(session: Session, review: Review) -> list[Any]:
+    """Active users who may see the review (id and name): a role at its service or at every
+    service (any role grants "view"), chosen in SQL rather than by loading every user's roles."""
+    return list(session.execute(_ELIGIBLE, {"service_id": review.service_id}).all())
+
+
+@dataclass(frozen=True)
+class ScopeMembers:
+    """Who is in the review's scope, as the Terms pane shows them: plain rows, read with only
+    the columns it prints (the pane is the review's front page, opened most)."""
+
+    panel: list[tuple[int, str]]  # user id, name
+    staff: list[tuple[int, str]]  # staff id, name
+    people: list[tuple[str, str]]  # pseudonym, care-system reference
+
+
+_MEMBERS = union_all(
+    select(literal("panel"), ReviewPanelMember.id, cast(User.id, String), User.name)
+    .join(User, User.id == ReviewPanelMember.user_id)
+    .where(ReviewPanelMember.review_id == bindparam("review_id")),
+    select(literal("staff"), ReviewStaff.id, cast(StaffMember.id, String), StaffMember.name)
+    .join(StaffMember, StaffMember.id == ReviewStaff.staff_id)
+    .where(ReviewStaff.review_id == bindparam("review_id")),
+    select(literal("people"), ReviewPerson.id, ReviewPerson.pseudonym, PersonSupported.reference)
+    .join(PersonSupported, PersonSupported.id == ReviewPerson.person_id)
+    .where(ReviewPerson.review_id == bindparam("review_id")),
+)
+_MEMBERS_IN_ORDER = select(_MEMBERS.subquery()).order_by(text("1"), text("2"))
+
+
+def members(session: Session, review: Review) -> ScopeMembers:
+    """The panel, staff and people in scope, each in the order they were added (one query)."""
+    found: dict[str, list[tuple[Any, str]]] = {"panel": [], "staff": [], "people": []}
+    for kind, _, key, label in session.execute(_MEMBERS_IN_ORDER, {"review_id": review.id}):
+        found[kind].append((key if kind == "people" else int(key), label))
+    return ScopeMembers(found["panel"], found["staff"], found["people"])  # type: ignore[arg-type]
+
+
+_STAFF_REGISTER = (
+    select(StaffMember.id, StaffMember.name, StaffMember.role, StaffMember.employment)
+    .where(StaffMember.service_id == bindparam("service_id"))
+    .order_by(StaffMember.name)
+)
+
+
+def staff_register(session: Session, review: Review) -> list[Any]:
+    """The service's staff for the scope's picker: id, name, role and employment label."""
+    rows = session.execute(_STAFF_REGISTER, {"service_id": review.service_id}).all()
+    return [
+        StaffChoice(i, name, role, EMPLOYMENT_TYPES.get(kind, kind)) for i, name, role, kind in rows
+    ]
+
+
+@dataclass(frozen=True)
+class StaffChoice:
+    id: int
+    name: str
+    role: str | None
+    employment_label: str
 
 
 def update_terms(

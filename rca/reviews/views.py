@@ -11,7 +11,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from rca import access
 from rca.audit import present
 from rca.db import db, today_london
-from rca.provider.models import StaffMember
 from rca.reviews import lifecycle, panes, queries, scope
 from rca.reviews.models import DEPTHS, SEVERITIES, STAGES, TRIGGERS, Review
 from rca.templating import render
@@ -116,15 +115,11 @@ def render_workspace(
 
 def _scope_context(review: Review, args: Any) -> dict[str, Any]:
     users = scope.eligible_users(db.session, review)
-    staff_register = db.session.scalars(
-        db.select(StaffMember)
-        .where(StaffMember.service_id == review.service_id)
-        .order_by(StaffMember.name)
-    ).all()
     return {
         "users": users,
         "user_choices": [(u.id, u.name) for u in users],
-        "staff_register": staff_register,
+        "staff_register": scope.staff_register(db.session, review),
+        "members": scope.members(db.session, review),
         "missing": scope.terms_missing(review),
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from rca.accounts.models import Membership, User, UserSession
@@ -45,25 +45,26 @@ def begin(session: Session, user: User) -> str:
     return secret
 
 
+#: Built once, bound per request: the loader runs on every request.
+_USER_FOR = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id"),
+        User.active,
+        UserSession.secret_hash == bindparam("secret_hash"),
+        UserSession.ended_at.is_(None),
+    )
+    .options(_WITH_MEMBERSHIPS)
+)
+
+
 def user_for(session: Session, user_id: int, secret: object) -> User | None:
     """The active user whose live session this is, with their roles (one query), or None."""
     if not isinstance(secret, str) or not secret or len(secret) > 100:
         return None
-    return (
-        session.scalars(
-            select(User)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                User.id == user_id,
-                User.active,
-                UserSession.secret_hash == _digest(secret),
-                UserSession.ended_at.is_(None),
-            )
-            .options(_WITH_MEMBERSHIPS)
-        )
-        .unique()
-        .first()
-    )
+    found = session.scalars(_USER_FOR, {"user_id": user_id, "secret_hash": _digest(secret)})
+    return found.unique().first()
 
 
 def end(session: Session, secret: object, why: str) -> None:

@@ -53,6 +53,13 @@ class EvidenceFilters:
     before: int | None = None
     errors: dict[str, str] = field(default_factory=dict, compare=False)
 
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter leaves rows out (paging does not)."""
+        return bool(
+            self.kind or self.person or self.staff or self.date_from or self.date_to or self.q
+        )
+
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> EvidenceFilters:
         """Read the filter form; a bad value is reported and ignored, never an error page."""
@@ -183,9 +190,19 @@ def count_capped(session: Session, stmt: Select[tuple[EvidenceRow]]) -> int:
     return session.scalar(select(func.count()).select_from(limited.subquery())) or 0
 
 
-def evidence_page(session: Session, review: Review, filters: EvidenceFilters) -> EvidencePage:
+def evidence_page(
+    session: Session,
+    review: Review,
+    filters: EvidenceFilters,
+    kind_counts: Mapping[str, int] | None = None,
+) -> EvidencePage:
+    """One page of the review's evidence. With no filter, the total is the sum of the pane's
+    ``kind_counts`` when given (already read), rather than a second count."""
     stmt = filtered(review, filters)
-    total = count_capped(session, stmt)
+    if kind_counts is not None and not filters.narrows:
+        total = min(sum(kind_counts.values()), COUNT_CAP + 1)
+    else:
+        total = count_capped(session, stmt)
     page = filters.page
     if total <= COUNT_CAP:
         page = min(page, max(1, -(-total // PER_PAGE)))
@@ -326,16 +343,26 @@ def open_rejected(
     """One page of the rows still needing attention (by import, then row number) and how many
     there are in all. A page past the end shows the last one."""
     where = (RejectedRow.review_id == review.id, RejectedRow.status == "open")
-    total = session.scalar(select(func.count()).select_from(RejectedRow).where(*where)) or 0
-    page = max(1, min(page, -(-total // limit) or 1))
-    rows = session.scalars(
-        select(RejectedRow)
+    # The page and the total in one query (a window count); only a page past the end needs the
+    # total first, to show the last page instead.
+    listed = (
+        select(RejectedRow, func.count().over())
         .where(*where)
         .order_by(RejectedRow.import_id, RejectedRow.row_number, RejectedRow.id)
-        .offset((page - 1) * limit)
         .limit(limit)
     )
-    return list(rows), total
+    page = max(1, page)
+    found = session.execute(listed.offset((page - 1) * limit)).all()
+    if found:
+        return [row for row, _ in found], found[0][1]
+    if page == 1:
+        return [], 0  # none at all
+    total = session.scalar(select(func.count()).select_from(RejectedRow).where(*where)) or 0
+    last = -(-total // limit) or 1
+    if not total or page <= last:
+        return [], total
+    found = session.execute(listed.offset((last - 1) * limit)).all()
+    return [row for row, _ in found], total
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,9 @@ def pane_context(review: Review, args: Mapping[str, Any]) -> dict[str, Any]:
     )
     row_id = parse_id(args.get("row"))
     detail = queries.evidence_row(session, review, row_id) if row_id is not None else None
+    kind_counts = queries.kind_counts(session, review)
     return {
-        **_table_context(review, filters),
+        **_table_context(review, filters, kind_counts),
         "kinds": list(KINDS.items()),
         "manual_kinds": list(MANUAL_KINDS.items()),
         "can_contribute": access.can(current_user, "contribute", review.service_id),
@@ -78,18 +79,22 @@ def pane_context(review: Review, args: Mapping[str, Any]) -> dict[str, Any]:
         "rejected": rejected,
         "rejected_total": rejected_total,
         "attention": attention,
-        "kind_counts": queries.kind_counts(session, review),
+        "kind_counts": kind_counts,
         **_detail_context(review, detail),
         "max_mb": uploads.max_upload_bytes(current_app) // (1024 * 1024),
     }
 
 
-def _table_context(review: Review, filters: queries.EvidenceFilters) -> dict[str, Any]:
+def _table_context(
+    review: Review,
+    filters: queries.EvidenceFilters,
+    kind_counts: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
     session = db.session
     return {
         "review": review,
         "filters": filters,
-        "page": queries.evidence_page(session, review, filters),
+        "page": queries.evidence_page(session, review, filters, kind_counts),
         "people": queries.pseudonyms(session, review),
         "staff_choices": queries.staff_choices(session, review),
         "all_kinds": list(queries.ALL_KINDS.items()),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from rca.accounts.models import User
@@ -42,14 +42,17 @@ def meetings_for(session: Session, review: Review) -> list[ReviewMeeting]:
     )
 
 
+_CURRENT_MEETING = (
+    select(ReviewMeeting)
+    .where(ReviewMeeting.review_id == bindparam("review_id"), ReviewMeeting.ended_at.is_(None))
+    .order_by(ReviewMeeting.held_at.desc(), ReviewMeeting.id.desc())
+    .limit(1)
+)
+
+
 def current_meeting(session: Session, review: Review) -> ReviewMeeting | None:
-    """The meeting running now (started, not ended), if any."""
-    return session.scalar(
-        select(ReviewMeeting)
-        .where(ReviewMeeting.review_id == review.id, ReviewMeeting.ended_at.is_(None))
-        .order_by(ReviewMeeting.held_at.desc(), ReviewMeeting.id.desc())
-        .limit(1)
-    )
+    """The meeting running now (started, not ended), if any (asked on every Analysis pane)."""
+    return session.scalar(_CURRENT_MEETING, {"review_id": review.id})
 
 
 def meeting_of(session: Session, review: Review, meeting_id: Any) -> ReviewMeeting:

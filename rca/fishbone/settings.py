@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from rca.db import conflict_if_stale
@@ -24,12 +24,13 @@ class StaleSettings(Exception):
     """The analysis settings (framework, problem statement) changed since the form was read."""
 
 
+_SETTINGS = select(FishboneSettings).where(FishboneSettings.review_id == bindparam("review_id"))
+
+
 def settings_for(
     session: Session, review: Review, *, create: bool = True
 ) -> FishboneSettings | None:
-    settings = session.scalar(
-        select(FishboneSettings).where(FishboneSettings.review_id == review.id)
-    )
+    settings = session.scalar(_SETTINGS, {"review_id": review.id})
     if settings is None and create:
         settings = FishboneSettings(review_id=review.id, framework=DEFAULT_FRAMEWORK)
         session.add(settings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from rca.evidence.models import EvidenceRow
@@ -78,6 +78,39 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return shorten(text, limit)
 
 
+# Built once, bound per call: every Analysis pane, the guidance panel and the report read these.
+_CAUSES = (
+    select(
+        Cause.id,
+        Cause.parent_id,
+        Cause.position,
+        Cause.text,
+        Cause.category,
+        Cause.status,
+        Cause.conclusion,
+        Cause.factor_code,
+        Cause.version,
+    )
+    .where(Cause.review_id == bindparam("review_id"))
+    .order_by(Cause.position, Cause.id)
+)
+_LINKS = (
+    select(
+        CauseEvidence.cause_id,
+        EvidenceRow.id,
+        EvidenceRow.kind,
+        EvidenceRow.occurred_on,
+        EvidenceRow.text,
+        EvidenceRow.occurred_at,
+        EvidenceRow.file_name,
+        EvidenceRow.row_number,
+    )
+    .join(EvidenceRow, EvidenceRow.id == CauseEvidence.evidence_id)
+    .where(CauseEvidence.review_id == bindparam("review_id"))
+    .order_by(EvidenceRow.occurred_on, EvidenceRow.id)
+)
+
+
 def cause_tree(
     session: Session,
     review: Review,
@@ -91,40 +124,9 @@ def cause_tree(
         from rca.fishbone.settings import framework_for
 
         framework = framework_for(session, review)
-    rows = session.execute(
-        select(
-            Cause.id,
-            Cause.parent_id,
-            Cause.position,
-            Cause.text,
-            Cause.category,
-            Cause.status,
-            Cause.conclusion,
-            Cause.factor_code,
-            Cause.version,
-        )
-        .where(Cause.review_id == review.id)
-        .order_by(Cause.position, Cause.id)
-    ).all()
-    links = (
-        session.execute(
-            select(
-                CauseEvidence.cause_id,
-                EvidenceRow.id,
-                EvidenceRow.kind,
-                EvidenceRow.occurred_on,
-                EvidenceRow.text,
-                EvidenceRow.occurred_at,
-                EvidenceRow.file_name,
-                EvidenceRow.row_number,
-            )
-            .join(EvidenceRow, EvidenceRow.id == CauseEvidence.evidence_id)
-            .where(CauseEvidence.review_id == review.id)
-            .order_by(EvidenceRow.occurred_on, EvidenceRow.id)
-        ).all()
-        if with_evidence
-        else []
-    )
+    bound = {"review_id": review.id}
+    rows = session.execute(_CAUSES, bound).all()
+    links = session.execute(_LINKS, bound).all() if with_evidence else []
     evidence: dict[int, list[EvidenceRef]] = {}
     for cause_id, eid, kind, on, text, at, file_name, row in links:
         ref = EvidenceRef(eid, kind, on, excerpt(text), text or "", at, file_name, row)

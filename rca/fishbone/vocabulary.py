@@ -76,13 +76,20 @@ def ensure_seeded(session: Session) -> None:
         pass  # another process seeded it first
 
 
+_ALL_FACTORS = select(ContributoryFactor).order_by(
+    ContributoryFactor.category, ContributoryFactor.label
+)
+_ACTIVE_FACTORS = _ALL_FACTORS.where(ContributoryFactor.active.is_(True))
+
+
 def factors(session: Session, *, include_retired: bool = False) -> list[ContributoryFactor]:
+    """The vocabulary (seeded on first use; the Analysis pane asks on every load, so the seed
+    check runs only when the list comes back empty)."""
+    stmt = _ALL_FACTORS if include_retired else _ACTIVE_FACTORS
+    found = list(session.scalars(stmt))
+    if found:
+        return found
     ensure_seeded(session)
-    stmt = select(ContributoryFactor).order_by(
-        ContributoryFactor.category, ContributoryFactor.label
-    )
-    if not include_retired:
-        stmt = stmt.where(ContributoryFactor.active.is_(True))
     return list(session.scalars(stmt))
 
 

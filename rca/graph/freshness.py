@@ -98,9 +98,12 @@ def bump(session: Session) -> None:
     session.execute(stmt)
 
 
+_GENERATION = select(LearningState.generation).where(LearningState.id == 1)
+
+
 def generation(session: Session) -> str:
     """The data's current generation ("" before the first change)."""
-    return session.scalar(select(LearningState.generation).where(LearningState.id == 1)) or ""
+    return session.scalar(_GENERATION) or ""
 
 
 class FigureCache:

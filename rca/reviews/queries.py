@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from rca import access
@@ -121,18 +121,19 @@ class ScopeCounts:
     staff: int
 
 
+_SCOPE_COUNTS = select(
+    select(func.count(ReviewPerson.id))
+    .where(ReviewPerson.review_id == bindparam("review_id"))
+    .scalar_subquery(),
+    select(func.count(ReviewStaff.id))
+    .where(ReviewStaff.review_id == bindparam("review_id"))
+    .scalar_subquery(),
+)
+
+
 def scope_counts(session: Session, review: Review) -> ScopeCounts:
     """How many people and staff are in scope, in one query (the side panel on every pane shows
-    the numbers; loading both lists for them cost two queries and their objects)."""
-    people = (
-        select(func.count(ReviewPerson.id))
-        .where(ReviewPerson.review_id == review.id)
-        .scalar_subquery()
-    )
-    staff = (
-        select(func.count(ReviewStaff.id))
-        .where(ReviewStaff.review_id == review.id)
-        .scalar_subquery()
-    )
-    n_people, n_staff = session.execute(select(people, staff)).one()
+    the numbers; loading both lists for them cost two queries and their objects). The statement
+    is built once: every pane runs it."""
+    n_people, n_staff = session.execute(_SCOPE_COUNTS, {"review_id": review.id}).one()
     return ScopeCounts(people=n_people, staff=n_staff)

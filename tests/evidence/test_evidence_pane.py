@@ -337,6 +337,8 @@ def test_needs_attention_is_paged_and_a_retry_stays_on_its_page(
     assert "Rows 101–120 of 120" in third and 'id="attention-next"' not in third
     # Spreadsheet rows 104-123 are on page 3 (header = row 1, two good rows first).
     assert "Row 123 of messy.csv" in third and "Row 103 of messy.csv" not in third
+    beyond = web.get(f"/reviews/{rid}/evidence?attention_page=9").text  # past the end: the last
+    assert "Rows 101–120 of 120" in beyond and "Row 123 of messy.csv" in beyond
     with app.app_context():
         item = db.session.scalars(select(RejectedRow).where(RejectedRow.row_number == 123)).one()
         item_id, width = item.id, len(item.cells)

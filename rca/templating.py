@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, g, render_template
@@ -36,13 +37,22 @@ def iso_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def plain_number(value: Decimal | None) -> str:
+    """A decimal as people write it: 90, 92.5 (never 9E+1)."""
+    return f"{value.normalize():f}" if value is not None else ""
+
+
 def without(mapping: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in (mapping or {}).items() if k not in keys}
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        uk_date=uk_date, uk_datetime=uk_datetime, iso_date=iso_date, without=without
+        uk_date=uk_date,
+        uk_datetime=uk_datetime,
+        iso_date=iso_date,
+        plain_number=plain_number,
+        without=without,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

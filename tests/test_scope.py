@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -172,6 +173,49 @@ def test_stage_gate_in_the_ui(app, setting, web_as):
     assert "Terms of reference" in response.text
     with app.app_context():
         assert db.session.get(Review, rid).stage == "scope"
+
+
+def test_the_terms_pane_shows_who_is_in_scope(app, setting, make_user, web_as):
+    """The pane ticks the panel and staff actually chosen and lists each person's pseudonym with
+    their reference (ids chosen so that no user, staff or link id coincides with another)."""
+    from rca.provider.models import PersonSupported, StaffMember
+    from rca.reviews.models import ReviewPerson
+
+    extra = make_user("extra@example.org", "contributor", None, name="Eve Extra")
+    with app.app_context():
+        review = db.session.get(Review, setting["review_id"])
+        service_id = review.service_id
+        staff = [StaffMember(service_id=service_id, name=f"Carer {n}") for n in range(6)]
+        db.session.add_all(staff)
+        db.session.flush()
+        chosen_staff = [staff[4].id, staff[5].id]
+        scope.update_terms(
+            db.session,
+            review,
+            terms(setting, people="P-77, P-12"),
+            TODAY,
+            panel_ids=[extra.id, setting["panel"].id],
+            staff_ids=chosen_staff,
+        )
+        db.session.commit()
+        pseudonyms = {
+            p.person.reference: p.pseudonym
+            for p in db.session.query(ReviewPerson).filter_by(review_id=review.id)
+        }
+        assert db.session.query(PersonSupported).count() == 2
+    page = web_as(setting["lead"]).get(f"/reviews/{setting['review_id']}/scope").text
+    ticked = set(re.findall(r'name="(panel|staff)" value="(\d+)" checked', page))
+    assert ticked == {
+        ("panel", str(extra.id)),
+        ("panel", str(setting["panel"].id)),
+        *(("staff", str(i)) for i in chosen_staff),
+    }
+    for reference, pseudonym in pseudonyms.items():
+        assert f'<li>{pseudonym} <span class="muted">({reference})</span></li>' in page
+    # Someone who may only read sees the same people as a summary.
+    seen = web_as(setting["panel"]).get(f"/reviews/{setting['review_id']}/scope").text
+    assert re.search(r"<dt>Panel</dt><dd>(Eve Extra, Pat Panel|Pat Panel, Eve Extra)</dd>", seen)
+    assert "<dt>Staff in scope</dt><dd>Carer 4, Carer 5</dd>" in seen
 
 
 # --- Stale forms ---------------------------------------------------------------------------

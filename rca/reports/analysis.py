@@ -30,12 +30,12 @@ from rca.guidance.models import GuidanceOverride
 from rca.guidance.rules import RULES
 from rca.reports.pseudonymise import Pseudonymiser
 from rca.reviews.models import STAGES, Review
-from rca.templating import uk_date, uk_datetime
+from rca.templating import plain_number, uk_date, uk_datetime
 from rca.timeline.assembly import excerpt
 
 
 def _percent(value: Any) -> str:
-    return f"{value.normalize():f}%" if value is not None else ""
+    return f"{plain_number(value)}%" if value is not None else ""
 
 
 def causes(

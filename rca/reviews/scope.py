@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, literal, or_, select, text, union_all
+from sqlalchemy import String, bindparam, cast, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from rca import access
@@ -109,18 +109,26 @@ class ScopeMembers:
     people: list[tuple[str, str]]  # pseudonym, care-system reference
 
 
+def _member_rows(kind: str, link: Any, key: Any, label: Any) -> Any:
+    return select(
+        literal(kind).label("kind"), link.label("link"), key.label("key"), label.label("label")
+    )
+
+
 _MEMBERS = union_all(
-    select(literal("panel"), ReviewPanelMember.id, cast(User.id, String), User.name)
+    _member_rows("panel", ReviewPanelMember.id, cast(User.id, String), User.name)
     .join(User, User.id == ReviewPanelMember.user_id)
     .where(ReviewPanelMember.review_id == bindparam("review_id")),
-    select(literal("staff"), ReviewStaff.id, cast(StaffMember.id, String), StaffMember.name)
+    _member_rows("staff", ReviewStaff.id, cast(StaffMember.id, String), StaffMember.name)
     .join(StaffMember, StaffMember.id == ReviewStaff.staff_id)
     .where(ReviewStaff.review_id == bindparam("review_id")),
-    select(literal("people"), ReviewPerson.id, ReviewPerson.pseudonym, PersonSupported.reference)
+    _member_rows("people", ReviewPerson.id, ReviewPerson.pseudonym, PersonSupported.reference)
     .join(PersonSupported, PersonSupported.id == ReviewPerson.person_id)
     .where(ReviewPerson.review_id == bindparam("review_id")),
-)
-_MEMBERS_IN_ORDER = select(_MEMBERS.subquery()).order_by(text("1"), text("2"))
+).subquery()
+_MEMBERS_IN_ORDER = select(
+    _MEMBERS.c.kind, _MEMBERS.c.link, _MEMBERS.c.key, _MEMBERS.c.label
+).order_by(_MEMBERS.c.kind, _MEMBERS.c.link)
 
 
 def members(session: Session, review: Review) -> ScopeMembers:

@@ -145,7 +145,10 @@ def wrk(
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(lua), "--latency"]
     for h in headers:
         cmd += ["-H", h]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    done = subprocess.run([*cmd, url], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"wrk failed ({done.returncode}) on {url}: {done.stderr or done.stdout}")
+    out = done.stdout
     print(out, file=sys.stderr)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
     errors = int(re.search(r"NON200 (\d+)", out)[1])  # type: ignore[index]

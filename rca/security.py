@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
-from rca.db import utcnow
+from rca.db import db, utcnow
 
 csrf = CSRFProtect()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -138,8 +138,6 @@ def init_app(app: Flask) -> None:
     def lost_race(exc: StaleDataError):  # type: ignore[no-untyped-def]
         # A save that lost a race for a versioned row where no screen has its own conflict
         # answer: the session cannot be used until it is rolled back.
-        from rca.db import db
-
         db.session.rollback()
         return error_page(
             409,

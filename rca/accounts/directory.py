@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from rca.accounts import sessions
 from rca.accounts.models import ROLES, Membership, User
 from rca.accounts.passwords import MIN_LENGTH, hash_password, verify_password
+from rca.db import db
 from rca.provider.models import NATIONS, SERVICE_KINDS, Service
 from rca.validation import Collector, FieldErrors, parse_choice, parse_id, parse_text
 
@@ -72,7 +73,6 @@ def add_user(session: Session, raw: Mapping[str, Any], service_ids: Iterable[Any
 
 
 def set_roles(user: User, role: Any, service_ids: Iterable[Any], acting: User) -> None:
-    from rca.db import db
 
     if user.id == acting.id and role != "admin":
         raise FieldErrors({"role": "You cannot remove your own admin role."})
@@ -84,7 +84,6 @@ def set_roles(user: User, role: Any, service_ids: Iterable[Any], acting: User) -
 
 def set_active(user: User, active: bool, acting: User) -> None:
     """Deactivating ends every session of the user; reactivating revives none of them."""
-    from rca.db import db
 
     if user.id == acting.id and not active:
         raise FieldErrors({"active": "You cannot deactivate yourself."})
@@ -104,7 +103,6 @@ def change_password(
         raise FieldErrors({"new_password": f"Passwords must be at least {MIN_LENGTH} characters."})
     if new != confirm:
         raise FieldErrors({"confirm_password": "The two new passwords do not match."})
-    from rca.db import db
 
     user.password_hash = hash_password(new)
     sessions.end_all(db.session, user, "password-changed", keep=keep_session)

@@ -16,6 +16,7 @@ from rca.actions import effectiveness, learning
 from rca.actions.models import OPEN_STATUSES, Action, ActionCause
 from rca.actions.smart import SmartResult, smart_check
 from rca.actions.trend_svg import render_trend
+from rca.db import today_london
 from rca.fishbone.models import CONCLUSIONS
 from rca.fishbone.tree import CauseNode, cause_tree, flatten
 from rca.reviews.models import Review
@@ -122,7 +123,6 @@ def plan_row(action: Action, today: date) -> PlanRow:
 def action_plan(session: Session, review: Review, today: date | None = None) -> list[PlanRow]:
     """Every action of the review: cause(s), action, owner, due, review points, measure,
     target, status and SMART result."""
-    from rca.db import today_london
 
     day = today or today_london()
     return [plan_row(a, day) for a in load_actions(session, review)]

@@ -24,6 +24,7 @@ from rca.actions.models import (
     ACTION_TYPES,
     OPEN_STATUSES,
     Action,
+    CompletionEvidence,
 )
 from rca.db import db, today_london
 from rca.evidence import uploads
@@ -272,7 +273,6 @@ def add_evidence(review_id: int, action_id: int):  # type: ignore[no-untyped-def
 
 @bp.get("/actions/files/<int:file_id>")
 def download_file(file_id: int):  # type: ignore[no-untyped-def]
-    from rca.actions.models import CompletionEvidence
 
     item = db.session.get(CompletionEvidence, file_id)
     if item is None or not item.file_sha256:

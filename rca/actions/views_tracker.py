@@ -11,6 +11,7 @@ from flask_login import current_user
 from rca import access
 from rca.actions import exports, ics
 from rca.actions import tracker as tracking
+from rca.actions.models import Action
 from rca.actions.views import CHANGED, bp
 from rca.db import db, today_london
 from rca.templating import render
@@ -118,7 +119,6 @@ def feed(token: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/actions/<int:action_id>/calendar.ics")
 def action_ics(action_id: int):  # type: ignore[no-untyped-def]
-    from rca.actions.models import Action
 
     action = db.session.get(Action, action_id)
     if action is None:

@@ -23,6 +23,7 @@ from rca.fishbone.meeting_models import (
     MeetingDecision,
     ReviewMeeting,
 )
+from rca.fishbone.models import Cause
 from rca.reviews.models import Review
 from rca.validation import Collector, FieldErrors, parse_choice, parse_int, parse_text
 
@@ -194,7 +195,6 @@ def add_decision(
     at: datetime | None = None,
 ) -> MeetingDecision:
     """A decision taken in the meeting, optionally about one of the review's causes."""
-    from rca.fishbone.models import Cause
 
     c = Collector()
     text = c.check("text", parse_text, raw.get("text"), label="Decision", max_len=2000)
@@ -278,7 +278,6 @@ class MeetingSummary:
 
 def meeting_summaries(session: Session, review: Review) -> list[MeetingSummary]:
     """The review's meetings as plain data (oldest first): what the PDF report prints."""
-    from rca.fishbone.models import Cause
 
     meetings = meetings_for(session, review)
     cause_ids = {d.cause_id for m in meetings for d in m.decisions if d.cause_id}

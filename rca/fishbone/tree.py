@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from rca.evidence.models import EvidenceRow
 from rca.fishbone.frameworks import Framework
 from rca.fishbone.models import Cause, CauseEvidence
+from rca.fishbone.settings import framework_for
 from rca.reviews.models import Review
 from rca.wording import excerpt as shorten
 
@@ -121,8 +122,6 @@ def cause_tree(
     """Roots in bone order (the review's framework) then position; children by position.
     ``with_evidence=False`` leaves each node's evidence empty and skips that query."""
     if framework is None:
-        from rca.fishbone.settings import framework_for
-
         framework = framework_for(session, review)
     bound = {"review_id": review.id}
     rows = session.execute(_CAUSES, bound).all()

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from rca.db import db
+from rca.graph import freshness, snapshot
 from rca.graph.scope import LearningScope
 from rca.graph.snapshot import STEPS, LearningSnapshot
 from rca.jobs import Jobs, job_area, jobs_for
@@ -113,8 +115,6 @@ def run_snapshot(
     jobs: Jobs, body: dict[str, Any], today: date, window_days: int, min_reviews: int, key: str
 ) -> str:
     """Work the figures out and keep them as the scope's last result."""
-    from rca.db import db
-    from rca.graph import freshness, snapshot
 
     app = jobs.app
     started = time.time()

@@ -34,6 +34,7 @@ from rca.graph.freshness import FigureCache
 from rca.graph.pairs import MIN_REVIEWS, CoOccurrence, co_occurrence, factor_graph
 from rca.graph.recurring import factor_labels
 from rca.graph.scope import LearningScope, citations
+from rca.graph.svg import Edge, Node, render_network
 
 ALGORITHM = "louvain"
 IMPLEMENTATION = f"networkx {nx.__version__} louvain_communities"
@@ -233,7 +234,6 @@ def picture(
     href: Any = None,
 ) -> str:
     """The answer's factor graph as SVG, each theme a cluster (``rca.graph.svg``)."""
-    from rca.graph.svg import Edge, Node, render_network
 
     theme_of = {code: n for n, t in enumerate(answer.themes) for code in t.factors}
     nodes = [

@@ -28,7 +28,7 @@ from sqlalchemy import MetaData, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from rca.db import utcnow
+from rca.db import db, utcnow
 from rca.portability import tables, values
 from rca.portability.manifest import CHUNK
 
@@ -117,7 +117,6 @@ def export_bundle(
     metadata: MetaData | None = None,
 ) -> ExportSummary:
     """Write the review's bundle to ``out``. The caller has checked access (``rca.access``)."""
-    from rca.db import db
 
     plan = tables.plan(metadata or db.metadata)
     conn = session.connection()

@@ -17,9 +17,12 @@ from sqlalchemy import MetaData, bindparam, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from rca.db import db, utcnow
+from rca.evidence.uploads import store_upload
 from rca.portability import registers, tables, values
 from rca.portability.bundle_export import REGISTERS, UPLOAD_COLUMNS, data_name, file_name
 from rca.portability.bundle_reading import Bundle, BundleRefused
+from rca.reviews.lifecycle import next_reference
 
 __all__ = ["Bundle", "BundleRefused", "ImportReport", "import_bundle"]
 
@@ -66,7 +69,6 @@ def import_bundle(
     metadata: MetaData | None = None,
 ) -> ImportReport:
     """Import the bundle in the session's transaction (the caller commits or rolls back)."""
-    from rca.db import db
 
     plan = tables.plan(metadata or db.metadata)
     data = {c.name: bundle.json(data_name(c.name)) for c in plan.tables}
@@ -234,7 +236,6 @@ class _RowWriter:
         return f"its {column} points at a {ref.target} row that was left behind"
 
     def _free_reference(self, row: dict[str, Any]) -> str:
-        from rca.reviews.lifecycle import next_reference
 
         table = self.plan.metadata.tables["review"]
         wanted = row["reference"]
@@ -280,7 +281,6 @@ class _RowWriter:
             self.session.connection().execute(stmt, params)
 
     def store_uploads(self, upload_dir: Path) -> int:
-        from rca.evidence.uploads import store_upload
 
         stored = 0
         for digest in sorted(self.uploads):
@@ -306,7 +306,6 @@ def _seal_history(
     ).all()
     if not users:
         return
-    from rca.db import utcnow
 
     undo = metadata.tables["cause_undo"]
     session.execute(

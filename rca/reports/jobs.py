@@ -12,7 +12,10 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from rca.db import db, today_london
 from rca.jobs import Jobs, job_area, jobs_for
+from rca.reports import drafts, pdf
+from rca.reviews.models import Review
 
 __all__ = ["RenderProgress", "jobs_for", "read", "register", "start"]
 
@@ -80,9 +83,6 @@ def start(app: Any, review_id: int, mode: str, key: str) -> RenderProgress:
 
 def run_render(jobs: Jobs, review_id: int, mode: str, key: str) -> str:
     """Gather, lay out, store in the cache and draw the page images; progress as it goes."""
-    from rca.db import db, today_london
-    from rca.reports import drafts, pdf
-    from rca.reviews.models import Review
 
     app = jobs.app
 

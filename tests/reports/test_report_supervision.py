@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rca.db import db
-from rca.provider.models import StaffMember
 from tests.reports.conftest import build_pdf, pdf_text
-from tests.timeline.conftest import add_row
+from tests.timeline.conftest import supervise_dan_late
 
 
 def test_the_report_says_when_supervision_was_overdue_or_set_beyond_the_standard(
     app: Any, report_review: Any
 ) -> None:
     with app.app_context():
-        dan = db.session.scalars(db.select(StaffMember).filter_by(name="Dan Hughes")).one()
-        add_row(
-            report_review.review_id,
-            "supervision",
-            "2026-09-21 10:00",
-            "Supervision",
-            staff=dan,
-            fields={"next_due": "2026-12-30"},
-        )
-        db.session.commit()
+        supervise_dan_late(report_review.review_id)
     data, built = build_pdf(app, report_review.review_id)
     rows = {s["note"]: s for s in built.data["chronology"]["supervision"]}
     late = rows["next due 30/12/2026 (recorded), later than the 8-week standard"]

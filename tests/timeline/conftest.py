@@ -22,12 +22,11 @@ import pytest
 from flask import Flask
 
 from rca.accounts.models import User
-from rca.db import db
+from rca.db import LONDON, db
 from rca.evidence.models import EvidenceRow
 from rca.provider.models import PersonSupported, Service, StaffMember
 from rca.reviews import scope
 from rca.reviews.models import Review
-from rca.timeline.working_days import LONDON
 
 
 def local(text: str) -> datetime:
@@ -255,3 +254,18 @@ def scenario(
         }
         db.session.commit()
         return Scenario(review_id, oak.id, user, {k: v.id for k, v in rows.items()})
+
+
+def supervise_dan_late(review_id: int) -> None:
+    """Dan Hughes's last supervision (21/09/2026) set his next for 30/12/2026: 14 weeks, where
+    the service's standard is 8. Committed."""
+    dan = db.session.scalars(db.select(StaffMember).filter_by(name="Dan Hughes")).one()
+    add_row(
+        review_id,
+        "supervision",
+        "2026-09-21 10:00",
+        "Supervision",
+        staff=dan,
+        fields={"next_due": "2026-12-30"},
+    )
+    db.session.commit()

@@ -14,10 +14,9 @@ from rca.evidence.importer import ImportRequest, run_import
 from rca.evidence.mapping import propose_mapping
 from rca.evidence.models import EvidenceRow
 from rca.evidence.reading import read_table
-from rca.provider.models import StaffMember
 from rca.reviews.models import Review
 from rca.timeline import assembly
-from tests.timeline.conftest import add_row
+from tests.timeline.conftest import supervise_dan_late
 
 
 @pytest.mark.parametrize(
@@ -65,16 +64,7 @@ def _status(scenario, name: str):
 
 def test_a_recorded_due_date_later_than_the_standard_is_said_so(ctx, scenario):
     # Dan's last supervision (20/09/2026) set his next for 30/12/2026: 14 weeks, not 8.
-    dan = db.session.scalars(db.select(StaffMember).filter_by(name="Dan Hughes")).one()
-    add_row(
-        scenario.review_id,
-        "supervision",
-        "2026-09-21 10:00",
-        "Supervision",
-        staff=dan,
-        fields={"next_due": "2026-12-30"},
-    )
-    db.session.commit()
+    supervise_dan_late(scenario.review_id)
     status = _status(scenario, "Dan Hughes")
     assert status.last_supervision == date(2026, 9, 21)
     assert status.supervision_due == date(2026, 12, 30) and status.due_recorded
@@ -94,16 +84,7 @@ def test_overdue_is_taken_from_the_recorded_date(ctx, scenario):
 
 def test_the_pane_shows_the_recorded_date_and_the_standard(app, scenario, web_as):
     with app.app_context():
-        dan = db.session.scalars(db.select(StaffMember).filter_by(name="Dan Hughes")).one()
-        add_row(
-            scenario.review_id,
-            "supervision",
-            "2026-09-21 10:00",
-            "Supervision",
-            staff=dan,
-            fields={"next_due": "2026-12-30"},
-        )
-        db.session.commit()
+        supervise_dan_late(scenario.review_id)
     html = web_as(scenario.user).get(f"/reviews/{scenario.review_id}/timeline").text
     row = re.search(r"<td>Dan Hughes<br>.*?</tr>", html, re.S).group(0)
     assert "30/12/2026" in row and "(recorded)" in row

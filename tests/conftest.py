@@ -26,6 +26,15 @@ from rca.provider.models import Service
 from rca.reviews import lifecycle
 
 PASSWORD = "correct-horse-battery"
+#: A review's starting fields as the new-review form sends them (at OAK unless told).
+REVIEW_FIELDS = {
+    "service": "OAK",
+    "title": "Missed evening medication",
+    "trigger": "incident",
+    "occurred_on": "2026-10-01",
+    "severity": "low",
+    "people_affected": 1,
+}
 
 
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -178,15 +187,7 @@ def make_user(app: Flask) -> Callable[..., User]:
 def make_review(app: Flask) -> Callable[..., int]:
     def make(user: User, service: Service, **fields: Any) -> int:
         """Create a review as ``user`` through the domain function; returns its id."""
-        raw = {
-            "service": service.code,
-            "title": "Missed evening medication",
-            "trigger": "incident",
-            "occurred_on": "2026-10-01",
-            "severity": "low",
-            "people_affected": 1,
-        }
-        raw.update(fields)
+        raw = {**REVIEW_FIELDS, "service": service.code, **fields}
         with app.app_context():
             acting = db.session.get(User, user.id)
             review = lifecycle.create_review(db.session, acting, raw, date(2026, 11, 23))

@@ -29,6 +29,7 @@ from rca.evidence.models import EvidenceImport, EvidenceRow
 from rca.provider.models import Service
 from rca.reviews import lifecycle
 from tests.browser.conftest import stop_polling
+from tests.conftest import REVIEW_FIELDS
 from tests.evidence._importing import care_notes_a
 from tests.evidence.test_evidence_pane import csv_bytes, mapping_form
 
@@ -101,14 +102,7 @@ def seed(stack_app: Any) -> tuple[int, str]:
         review = lifecycle.create_review(
             db.session,
             lead,
-            {
-                "service": "OAK",
-                "title": "Missed evening medication",
-                "trigger": "incident",
-                "occurred_on": "2026-10-01",
-                "severity": "low",
-                "people_affected": 1,
-            },
+            REVIEW_FIELDS,
             date(2026, 11, 23),
         )
         db.session.commit()

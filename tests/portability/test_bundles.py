@@ -26,7 +26,7 @@ from rca.reports.models import IssuedReport
 from rca.reviews.models import Review
 from rca.reviews.views import PANES
 from tests.api_v1.conftest import Api
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, REVIEW_FIELDS
 
 from .conftest import FullReview, canonical
 
@@ -306,14 +306,7 @@ def test_a_taken_reference_gets_the_next_free_one(
         taken = lifecycle.create_review(
             db.session,
             user,
-            {
-                "service": "OAK",
-                "title": "Another",
-                "trigger": "incident",
-                "occurred_on": "2026-10-01",
-                "severity": "low",
-                "people_affected": 1,
-            },
+            {**REVIEW_FIELDS, "title": "Another"},
             date(2026, 11, 23),
         )
         db.session.commit()

@@ -167,6 +167,24 @@ def test_the_sign_in_page_says_how_long_to_wait_and_sends_retry_after(app, owner
         app.config.pop("SIGNIN_CLOCK", None)
 
 
+def test_a_long_lock_is_said_in_minutes(app, owner):
+    now = [START]  # the failures' times come from the page's clock
+    app.config["SIGNIN_CLOCK"] = lambda: now[0]
+    try:
+        web = Browserless(app.test_client())
+        for _ in range(5):
+            web.login(owner.email, "wrong-password-here")
+        for lock in (60, 120, 240, 480):  # each lock waited out, then one more failure
+            now[0] += timedelta(seconds=lock + 1)
+            assert web.login(owner.email, "wrong-password-here").status_code == 401
+        now[0] += timedelta(seconds=1)  # now locked for 900 s from the last failure
+        locked = web.login(owner.email, PASSWORD)
+        assert locked.status_code == 429 and locked.headers["Retry-After"] == "899"
+        assert "Wait 15 minutes, then try again." in locked.get_data(as_text=True)
+    finally:
+        app.config.pop("SIGNIN_CLOCK", None)
+
+
 def test_the_page_names_a_client_lock_as_the_network_address(app, make_user):
     now = [START]
     app.config["SIGNIN_CLOCK"] = lambda: now[0]

@@ -21,12 +21,16 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 GENERIC_FAILURE = "The email address or password is not right."
 LOCKED = {
-    "account": "Too many failed attempts for this account. Wait {seconds} seconds, then try again.",
-    "client": (
-        "Too many failed attempts from this network address. "
-        "Wait {seconds} seconds, then try again."
-    ),
+    "account": "Too many failed attempts for this account. Wait {wait}, then try again.",
+    "client": "Too many failed attempts from this network address. Wait {wait}, then try again.",
 }
+
+
+def _wait_words(seconds: int) -> str:
+    """How long to wait, as people say it: seconds under two minutes, else whole minutes."""
+    if seconds < 120:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    return f"{-(-seconds // 60)} minutes"
 
 
 def _clock() -> datetime:
@@ -66,7 +70,7 @@ def login():  # type: ignore[no-untyped-def]
             open_session(result.user)
             return redirect(_safe_next(request.args.get("next")))
         if result.retry_after:
-            error = LOCKED[result.scope or "account"].format(seconds=result.retry_after)
+            error = LOCKED[result.scope or "account"].format(wait=_wait_words(result.retry_after))
             status = 429
         else:
             error = GENERIC_FAILURE

@@ -15,7 +15,6 @@ from rca import create_app
 from rca.jobs import jobs_for
 
 _jobs = jobs_for(create_app())
-for _check in _jobs.on_consumer_start:
-    _check()
+_jobs.consumer_starting()
 
 huey: Huey = _jobs.huey

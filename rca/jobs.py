@@ -142,8 +142,13 @@ class Jobs:
             else:
                 started = False
         if started:
-            for check in self.on_consumer_start:
-                check()
+            self.consumer_starting()
+
+    def consumer_starting(self) -> None:
+        """Run the areas' checks for a consumer that is starting (in this process or a
+        separate ``huey_consumer``)."""
+        for check in self.on_consumer_start:
+            check()
 
     def stop_consumer(self) -> None:
         with self._lock:

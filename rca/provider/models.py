@@ -52,6 +52,11 @@ class Service(Audited, db.Model):
         return f"<Service {self.code}>"
 
 
+def employment_label(employment: str) -> str:
+    """How an employment type reads (permanent, bank, agency), for rows read without a model."""
+    return EMPLOYMENT_TYPES.get(employment, employment)
+
+
 class StaffMember(db.Model):
     """A member of staff as the provider's records know them (not a user account)."""
 
@@ -73,7 +78,7 @@ class StaffMember(db.Model):
 
     @property
     def employment_label(self) -> str:
-        return EMPLOYMENT_TYPES.get(self.employment, self.employment)
+        return employment_label(self.employment)
 
 
 class PersonSupported(db.Model):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from rca import access
 from rca.accounts.models import Membership, User
-from rca.provider.models import EMPLOYMENT_TYPES, PersonSupported, StaffMember
+from rca.provider.models import PersonSupported, StaffMember, employment_label
 from rca.reviews.models import Review, ReviewPanelMember, ReviewPerson, ReviewStaff
 from rca.validation import (
     Collector,
@@ -149,9 +149,7 @@ _STAFF_REGISTER = (
 def staff_register(session: Session, review: Review) -> list[Any]:
     """The service's staff for the scope's picker: id, name, role and employment label."""
     rows = session.execute(_STAFF_REGISTER, {"service_id": review.service_id}).all()
-    return [
-        StaffChoice(i, name, role, EMPLOYMENT_TYPES.get(kind, kind)) for i, name, role, kind in rows
-    ]
+    return [StaffChoice(i, name, role, employment_label(kind)) for i, name, role, kind in rows]
 
 
 @dataclass(frozen=True)

@@ -242,6 +242,34 @@ def test_start_the_meeting_record_a_decision_and_end_it(ui, review):
     expect(page.locator("#mt-record")).to_contain_text("1 present")
 
 
+def test_a_reload_of_the_record_keeps_the_fold_the_facilitator_opened(ui, review):
+    # Someone's change reloads the meeting record; the facilitator who has just opened "End
+    # the meeting" must not see it fold away before they can type the notes.
+    ui.sign_in("amira@example.org", PASSWORD)
+    page = ui.goto(f"/reviews/{review}/meeting")
+    ui.act(
+        lambda: page.get_by_role("button", name="Start meeting").click(),
+        page.get_by_text("Running", exact=True),
+    )
+    page.get_by_text("End the meeting").click()
+    expect(page.get_by_label("Notes for the record")).to_be_visible()
+    page.evaluate(
+        """() => new Promise((done) => {
+            const record = document.getElementById("mt-record");
+            document.body.addEventListener("htmx:afterSettle", function once(event) {
+                if (!document.body.contains(record) || event.detail.elt === record) {
+                    document.body.removeEventListener("htmx:afterSettle", once);
+                    done();
+                }
+            });
+            htmx.trigger(record, "rca:refresh");
+        })"""
+    )
+    expect(page.locator("#mt-endbox")).to_have_attribute("open", "")
+    expect(page.locator("#mt-attendance")).not_to_have_attribute("open", "")
+    page.get_by_label("Notes for the record").fill("Root cause agreed.")
+
+
 def test_move_by_keyboard_and_by_dragging_onto_a_bone_or_a_cause(ui, review):
     ui.sign_in("amira@example.org", PASSWORD)
     page = ui.goto(f"/reviews/{review}/meeting")

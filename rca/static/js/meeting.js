@@ -192,9 +192,17 @@
     target.querySelectorAll("select[id]").forEach(function (select) {
       keptChoices.push([select.id, select.value]);
     });
+    // So do folds opened or closed (the record's "End the meeting"): a reload that lands
+    // between opening one and typing in it would otherwise fold it away under the cursor.
+    if (isReload(event)) {
+      target.querySelectorAll("details[id]").forEach(function (fold) {
+        keptFolds.push([fold.id, fold.open]);
+      });
+    }
   });
   var pendingControl = null;
   var keptChoices = [];
+  var keptFolds = [];
 
   document.addEventListener("htmx:afterSettle", function () {
     keptChoices.forEach(function (kept) {
@@ -204,6 +212,11 @@
       }
     });
     keptChoices = [];
+    keptFolds.forEach(function (kept) {
+      var fold = document.getElementById(kept[0]);
+      if (fold && fold.tagName === "DETAILS") fold.open = kept[1];
+    });
+    keptFolds = [];
     if (pendingControl) {
       var row = document.querySelector('[data-cause-id="' + pendingControl.cause + '"]');
       var control = row && rowControls(row)[pendingControl.index];

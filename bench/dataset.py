@@ -112,7 +112,7 @@ def build(db_path: Path, total: int = 1000, seed: int = 2026) -> Flask:
         }
         made = len(stories.REVIEWS)
         while made < total:
-            code = rng.choice(list(services))
+            code = rng.choice(list(LEADS))  # the services with a lead (a new home has none yet)
             _one_review(rng, code, users, staff[code], people[code])
             made += 1
             if made % 100 == 0:
@@ -200,3 +200,15 @@ def _move(review: Review, stage: str) -> None:
         if not reasons:
             raise
         lifecycle.move_to_stage(review, stage, overrides=reasons, today=TODAY)
+
+
+def filled_review(app: Flask, total: int, days: int) -> int:
+    """The sample review with ``total`` evidence rows over ``days`` added (rca.timeline.sample):
+    the timeline and fishbone benches' review."""
+    from rca.timeline import sample
+
+    review_id = sample_review_id(app)
+    with app.app_context():
+        sample.fill(db.session, db.session.get(Review, review_id), total=total, days=days)
+        db.session.commit()
+    return review_id

@@ -41,12 +41,12 @@ from pages import GOAL, bare_app, checked, median_ms, signed_in_client  # noqa: 
 from rca.db import db  # noqa: E402
 from rca.evidence.models import EvidenceRow  # noqa: E402
 from rca.fishbone import causes  # noqa: E402
-from rca.fishbone.frameworks import FRAMEWORKS, framework_for  # noqa: E402
+from rca.fishbone.frameworks import FRAMEWORKS  # noqa: E402
 from rca.fishbone.models import Cause  # noqa: E402
+from rca.fishbone.settings import framework_for  # noqa: E402
 from rca.fishbone.svg import render_fishbone  # noqa: E402
 from rca.fishbone.tree import cause_tree  # noqa: E402
 from rca.reviews.models import Review  # noqa: E402
-from rca.timeline import sample  # noqa: E402
 
 HTMX = {"HX-Request": "true", "HX-Target": "fb-region"}
 SVG_GOAL_MS = 50.0
@@ -116,11 +116,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rca-bench-") as tmp:
         app = dataset.build(Path(tmp) / "bench.sqlite3")
-        review_id = dataset.sample_review_id(app)
+        review_id = dataset.filled_review(app, total=300, days=30)
         with app.app_context():
             review = db.session.get(Review, review_id)
-            sample.fill(db.session, review, total=300, days=30)
-            db.session.commit()
             roots = build_fishbone(review)
             framework = framework_for(db.session, review)
             tree = cause_tree(db.session, review, framework)

@@ -58,13 +58,15 @@ def median_ms(get: Callable[[], object], iterations: int) -> float:
     return medians_ms(get, iterations)[0]
 
 
-def medians_ms(get: Callable[[], object], iterations: int) -> tuple[float, float]:
+def medians_ms(
+    get: Callable[[], object], iterations: int, warmup: int = WARMUP
+) -> tuple[float, float]:
     """(median wall-clock ms, median CPU ms of this process) per call.
 
     The CPU time (time.process_time) counts only this process's own work, so it holds up on a
     machine shared with other jobs, where wall-clock medians swing by tens of percent.
     """
-    for _ in range(WARMUP):
+    for _ in range(warmup):
         get()
     wall, cpu = [], []
     for _ in range(iterations):
@@ -73,6 +75,34 @@ def medians_ms(get: Callable[[], object], iterations: int) -> tuple[float, float
         cpu.append(time.process_time() - start_cpu)
         wall.append(time.perf_counter() - start)
     return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
+
+
+#: Paired measuring: the page and the floor take turns in this many rounds.
+ROUNDS = 10
+
+
+def paired_medians(
+    get: Callable[[], object], floor_get: Callable[[], object], iterations: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(page, floor) for one page, each as (median wall-clock ms, median CPU ms): the page and
+    the floor take turns, ``iterations // ROUNDS`` requests at a time. A neighbour's load that
+    comes and goes then falls on both alike, where one floor measured at the start would be
+    compared with pages measured in a busier minute (on the shared two-core machine that moved
+    ratios by a third)."""
+    per_round = max(1, iterations // ROUNDS)
+    for _ in range(WARMUP):
+        get()
+        floor_get()
+    page: list[tuple[float, float]] = []
+    floor: list[tuple[float, float]] = []
+    for _ in range(ROUNDS):
+        floor.append(medians_ms(floor_get, per_round, warmup=0))
+        page.append(medians_ms(get, per_round, warmup=0))
+
+    def median(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+        return statistics.median(w for w, _ in pairs), statistics.median(c for _, c in pairs)
+
+    return median(page), median(floor)
 
 
 def signed_in_floor_app(db_path: Path) -> tuple[Flask, Callable[[], object]]:
@@ -238,15 +268,19 @@ def main() -> None:
         base = bare_app().test_client()
         _, floor_get = signed_in_floor_app(Path(tmp) / "floor.sqlite3")
         bare = medians_ms(checked(base, "/"), args.iterations)
-        floor = medians_ms(floor_get, args.iterations)
-        results = {name: medians_ms(get, args.iterations) for name, get in pages.items()}
-        # The floor again after the pages, so a drifting machine shows up in the reference too.
-        again = medians_ms(floor_get, args.iterations)
-        floor = (min(floor[0], again[0]), min(floor[1], again[1]))
+        paired = {
+            name: paired_medians(get, floor_get, args.iterations) for name, get in pages.items()
+        }
         counts = {name: statements_per_request(app, get) for name, get in pages.items()}
         if args.profile:
             profile(pages)
-    report_against_floor(results, floor, bare, counts)
+    floors = [floor for _, floor in paired.values()]
+    floor = (
+        statistics.median(f[0] for f in floors),
+        statistics.median(f[1] for f in floors),
+    )
+    results = {name: page for name, (page, _) in paired.items()}
+    report_against_floor(results, floor, bare, counts, {n: f for n, (_, f) in paired.items()})
 
 
 def report_against_floor(
@@ -254,22 +288,25 @@ def report_against_floor(
     floor: tuple[float, float],
     bare: tuple[float, float],
     statements: dict[str, int] | None = None,
+    paired: dict[str, tuple[float, float]] | None = None,
 ) -> None:
     """One JSON line per measure: wall-clock value / the floor's / ratio (the goal's terms), the
-    same in CPU time, the bare Flask page for scale, and the SQL statements per request."""
+    same in CPU time, the bare Flask page for scale, and the SQL statements per request.
+    ``paired`` gives each page the floor measured in turns with it (``paired_medians``)."""
     lines = {"signed_in_floor": floor, **results}
     for name, (value, cpu) in lines.items():
         floor_line = name == "signed_in_floor"
+        base, base_cpu = (paired or {}).get(name, floor)
         line: dict[str, object] = {
             "bench": name,
             "value": round(value, 3),
-            "baseline": round(floor[0], 3),
-            "ratio": round(value / floor[0], 2),
+            "baseline": round(base, 3),
+            "ratio": round(value / base, 2),
             "goal": None if floor_line else GOALS.get(name, PAGE_GOAL),
             "unit": "ms",
             "cpu_ms": round(cpu, 3),
-            "baseline_cpu_ms": round(floor[1], 3),
-            "cpu_ratio": round(cpu / floor[1], 2) if floor[1] else None,
+            "baseline_cpu_ms": round(base_cpu, 3),
+            "cpu_ratio": round(cpu / base_cpu, 2) if base_cpu else None,
             "bare_ms": round(bare[0], 3),
             "ratio_to_bare": round(value / bare[0], 2),
         }

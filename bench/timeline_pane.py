@@ -38,7 +38,7 @@ from pages import (  # noqa: E402
 from rca.db import db  # noqa: E402
 from rca.evidence.models import EvidenceRow  # noqa: E402
 from rca.reviews.models import Review  # noqa: E402
-from rca.timeline import cache, sample  # noqa: E402
+from rca.timeline import cache  # noqa: E402
 
 HTMX = {"HX-Request": "true"}
 
@@ -56,11 +56,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rca-bench-") as tmp:
         app = dataset.build(Path(tmp) / "bench.sqlite3")
-        review_id = dataset.sample_review_id(app)
+        review_id = dataset.filled_review(app, total=args.events, days=70)
         with app.app_context():
             review = db.session.get(Review, review_id)
-            sample.fill(db.session, review, total=args.events, days=70)
-            db.session.commit()
             rows = db.session.scalar(select(func.count()).where(EvidenceRow.review_id == review_id))
             week = review.period_start.isoformat()
         client = signed_in_client(app, dataset.ADMIN)

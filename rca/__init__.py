@@ -6,20 +6,21 @@ from typing import Any
 
 from flask import Flask
 
+from rca import config as rca_config
+from rca.validation import IdConverter
+
 __version__ = "0.1.0"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, CLI commands and error pages."""
     app = Flask(__name__, instance_relative_config=True)
-    from rca.validation import IdConverter
-
     app.url_map.converters["int"] = IdConverter  # before any rule is added
-
-    from rca import config as rca_config
-
     rca_config.load(app, config)
 
+    # The areas are imported here, not at the top: this file runs before every ``rca.*`` module
+    # is imported, so top-level imports would load every area, and WeasyPrint (rca.reports),
+    # networkx (rca.graph) and huey (rca.jobs) with them, into each ``import rca.wording``.
     from rca.audit import recorder
     from rca.db import db, migrate
 
@@ -65,6 +66,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rca.graph.views import bp as learning_bp
 
     app.register_blueprint(learning_bp)
+    from rca.governance.pattern_views import bp as patterns_bp
+
+    app.register_blueprint(patterns_bp)
+    from rca.governance.suggestion_views import bp as suggestions_bp
+
+    app.register_blueprint(suggestions_bp)
+    from rca.governance.inspection_views import bp as inspection_bp
+    from rca.governance.statement_views import bp as quality_statements_bp
+
+    app.register_blueprint(inspection_bp)
+    app.register_blueprint(quality_statements_bp)
     init_api(app)
 
     from rca.accounts.cli import register as register_account_cli
@@ -88,20 +100,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _import_job_areas() -> None:
-    """Import every area's job module, so each Jobs built knows every task (``job_area``)."""
+    """Import every area's job module, so each Jobs built knows every task (``job_area``).
+
+    Only when an app is built, as in ``create_app``: huey and the areas stay out of ``import rca``.
+    """
     import rca.evidence.import_job
     import rca.graph.jobs
     import rca.reports.jobs  # noqa: F401
 
 
 def _import_models() -> None:
-    """Import every models module so metadata (and Alembic) sees every table."""
+    """Import every models module so metadata (and Alembic) sees every table.
+
+    Only when an app is built, as in ``create_app``: ``import rca`` does not load every area.
+    """
     import rca.accounts.models
     import rca.actions.models
     import rca.audit.models
     import rca.evidence.models
     import rca.fishbone.meeting_models
     import rca.fishbone.models
+    import rca.governance.pattern_models
+    import rca.governance.statement_models
+    import rca.governance.suggestion_models
     import rca.graph.models
     import rca.guidance.models
     import rca.provider.models

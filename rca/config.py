@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_MINUTES": 30,
@@ -45,6 +46,10 @@ DEFAULTS: dict[str, Any] = {
     #: Seconds before a pooled connection is replaced (below any firewall's idle cut-off).
     "DB_POOL_RECYCLE": 1800,
     "DB_CONNECT_TIMEOUT": 5,
+    #: Near-miss patterns (rca/governance/near_miss.py): this many incidents of one type at one
+    #: service within this many consecutive days (both ends counted) propose a review.
+    "NEAR_MISS_RUN": 3,
+    "NEAR_MISS_WINDOW_DAYS": 28,
 }
 
 
@@ -89,8 +94,6 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         }
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )

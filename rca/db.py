@@ -6,6 +6,7 @@ Models are SQLAlchemy 2 typed declarative classes (``Mapped[...]``); every area 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -14,9 +15,16 @@ from zoneinfo import ZoneInfo
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, ForeignKey, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    MappedColumn,
+    Session,
+    declared_attr,
+    mapped_column,
+)
 from sqlalchemy.orm.exc import StaleDataError
 
 #: The providers' time zone (CQC-regulated, England): local times in exports, screens and the
@@ -75,6 +83,31 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 
 
+class EditedRecord:
+    """Mixin: who made the record and when, when it last changed, and its optimistic lock, so
+    two people saving the same record never silently overwrite each other (``version``;
+    ``conflict_if_stale`` turns the clash into the area's conflict). The columns follow the
+    model's own, as they did when each model declared them."""
+
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def part_of(table: str) -> MappedColumn[Any]:
+    """A reference to the row this one is part of (a review, an action, a cause): deleted with
+    it, and indexed, because the parent reads its parts by it. ``Mapped[int | None]`` makes it
+    optional (a cause's parent)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)
+
+
 @contextmanager
 def conflict_if_stale(session: Session, conflict: Callable[[], Exception]) -> Iterator[None]:
     """Raise the area's own conflict when a versioned row (``version_id_col``) was saved by
@@ -96,7 +129,5 @@ def conflict_if_stale(session: Session, conflict: Callable[[], Exception]) -> It
 def _sqlite_wal(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite: write-ahead logging, so pages (and the evidence pane's progress polling) keep
     reading while a long import holds the one write transaction."""
-    import sqlite3
-
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA journal_mode=WAL")

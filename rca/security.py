@@ -8,12 +8,25 @@ from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
+from rca import text_guard
+from rca.accounts.login import close_session
 from rca.db import db, utcnow
 
 csrf = CSRFProtect()
@@ -51,7 +64,6 @@ def _page_path(url: str) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    from rca import text_guard
 
     csrf.init_app(app)
     text_guard.init_app(app)  # after the CSRF check: a forged request learns nothing
@@ -67,8 +79,6 @@ def init_app(app: Flask) -> None:
         last = session.get("last_seen", now)
         idle = now - float(last)
         if idle > app.config["SESSION_IDLE_MINUTES"] * 60:
-            from rca.accounts.login import close_session
-
             close_session("idle")  # on the server too: a fresher copy of the cookie dies with it
             session.clear()
             flash("You were signed out after a period of inactivity. Please sign in again.")
@@ -103,8 +113,6 @@ def init_app(app: Flask) -> None:
 
     def error_page(code: int, title: str, message: str) -> tuple[Response | str, int]:
         if wants_json():
-            from flask import jsonify
-
             return jsonify({"error": message, "field": None}), code
         return render_template("error.html", code=code, title=title, message=message), code
 

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 
+from rca import access
 from rca.db import LONDON
 
 
@@ -46,7 +47,43 @@ def without(mapping: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in (mapping or {}).items() if k not in keys}
 
 
+#: Asset URLs already built, per mount point (a proxy may serve the app under a prefix).
+_ASSETS: dict[tuple[str, str], str] = {}
+
+
+def asset(filename: str) -> str:
+    """``url_for('static', filename=...)``, built once per file: every page links a dozen
+    stylesheets and scripts, and building each URL on every page showed in its profile."""
+    key = (request.script_root, filename)
+    url = _ASSETS.get(key)
+    if url is None:
+        url = _ASSETS[key] = url_for("static", filename=filename)
+    return url
+
+
+#: Links already built: (mount point, endpoint, values) -> URL. A URL depends on nothing else
+#: (the rules are fixed once the app is built), and a page builds dozens of the same links.
+_LINKS: dict[tuple[str, str, tuple[tuple[str, Any], ...]], str] = {}
+_MAX_LINKS = 20_000
+
+
+def link(endpoint: str, **values: Any) -> str:
+    """``url_for(endpoint, **values)`` for a plain link (a full endpoint name, no ``_external``
+    or ``_anchor``), remembered: the navigation, the review's stage tabs and lists of reviews
+    ask for the same few URLs on every page."""
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    url = _LINKS.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)
+        if len(_LINKS) >= _MAX_LINKS:
+            _LINKS.clear()  # a crude bound: ids of reviews seen come and go
+        _LINKS[key] = url
+    return url
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["asset"] = asset
+    app.jinja_env.globals["link_url"] = link
     app.jinja_env.filters.update(
         uk_date=uk_date,
         uk_datetime=uk_datetime,
@@ -59,6 +96,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
-        from rca import access
 
         return {"access": access, "app_version": app.config.get("VERSION", "0.1.0")}

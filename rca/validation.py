@@ -93,6 +93,14 @@ def not_in_future(value: date, today: date, *, label: str = "Date") -> date:
     return value
 
 
+def parse_past_date(value: Any, today: date, *, label: str = "Date") -> date:
+    """A required date that has already come: read as ``parse_date`` reads it, and refused when
+    after ``today`` (an event, a briefing, the end of a measured period)."""
+    day = parse_date(value, label=label)
+    assert day is not None  # required: parse_date raises rather than answer None
+    return not_in_future(day, today, label=label)
+
+
 def unstorable(text: str, label: str) -> str | None:
     """Why typed ``text`` cannot be saved as it is (a character XML cannot carry), or None."""
     char = first_illegal(text)

@@ -110,3 +110,38 @@ def test_the_timeline_cache_rebuilds_when_the_review_changes(ctx, review_and_use
     db.session.execute(insert(AuditEntry), [_entry(review_id, "a new mark")])
     db.session.commit()
     assert timeline_cache.cached(db.session, review, "probe", build) == 2
+
+
+def test_one_read_per_transaction_until_the_session_writes(ctx, review_and_user):
+    """A page's live token and its guidance panel's are one read per request: a write (through
+    the ORM or a bare insert) or the end of the transaction reads it again. The poll's own
+    token says the same as the page's."""
+    from sqlalchemy import event
+
+    from rca.audit.changes import REVIEW_TOKEN
+    from rca.fishbone import live
+
+    review_id, _ = review_and_user
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if "audit_entry" in statement and statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        db.session.commit()
+        first = live.page_token(db.session, review_id)
+        kept = REVIEW_TOKEN.read(db.session, review_id)  # the same read, kept
+        assert first == f"{kept[0] or 0}.{kept[1]}"
+        assert len(statements) == 1
+        assert live.change_token(db.session, review_id) == first  # the poll's own query
+        assert len(statements) == 2
+        db.session.execute(insert(AuditEntry), [_entry(review_id, "a bare insert")])
+        moved = live.page_token(db.session, review_id)
+        assert moved != first and len(statements) == 3
+        db.session.commit()
+        assert live.page_token(db.session, review_id) == moved
+        assert len(statements) == 4
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)

@@ -40,7 +40,8 @@ def test_demo_loads_what_it_documents(app, demo):
     assert len(data.DEMO_PASSWORD) >= 10
     with app.app_context():
         services = db.session.scalars(select(Service)).all()
-        assert sorted(s.kind for s in services) == ["care-home", "homecare", "supported-living"]
+        kinds = sorted(s.kind for s in services)
+        assert kinds == ["care-home", "care-home", "homecare", "supported-living"]
         staff = db.session.scalars(select(StaffMember)).all()
         assert 22 <= len(staff) <= 30
         assert {s.employment for s in staff} == {"permanent", "bank", "agency"}

@@ -30,7 +30,14 @@ from sqlalchemy.orm import Session
 from rca.actions.models import Action
 from rca.actions.monitoring_models import EffectivenessCheck, FollowUp
 from rca.reviews.models import STAGES, Review
-from rca.validation import Collector, FieldErrors, not_in_future, parse_date, parse_int, parse_text
+from rca.validation import (
+    Collector,
+    FieldErrors,
+    parse_date,
+    parse_int,
+    parse_past_date,
+    parse_text,
+)
 from rca.wording import excerpt
 
 REOPEN_TO = "actions"
@@ -121,9 +128,7 @@ def _parse(raw: Mapping[str, Any], today: date) -> dict[str, Any]:
         maximum=10_000_000,
     )
     start = c.check("period_start", parse_date, raw.get("period_start"), label="Period start")
-    end = c.check("period_end", parse_date, raw.get("period_end"), label="Period end")
-    if end is not None:
-        c.check("period_end", not_in_future, end, today, label="Period end")
+    end = c.check("period_end", parse_past_date, raw.get("period_end"), today, label="Period end")
     source = c.check("source", parse_text, raw.get("source"), label="Source", max_len=500)
     if numerator is not None and denominator is not None and numerator > denominator:
         c.errors.setdefault("numerator", "Numerator cannot be more than the denominator.")

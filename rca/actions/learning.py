@@ -27,11 +27,10 @@ from rca.reviews.models import Review
 from rca.validation import (
     Collector,
     FieldErrors,
-    not_in_future,
     parse_bool,
     parse_choice,
-    parse_date,
     parse_id,
+    parse_past_date,
     parse_text,
 )
 
@@ -114,9 +113,7 @@ def add_dissemination(
 ) -> Dissemination:
     """Log one sharing of the learning: when, how, with which staff or teams."""
     c = Collector()
-    on = c.check("on", parse_date, raw.get("on"), label="Date briefed")
-    if on is not None:
-        c.check("on", not_in_future, on, today, label="Date briefed")
+    on = c.check("on", parse_past_date, raw.get("on"), today, label="Date briefed")
     method = c.check("method", parse_choice, raw.get("method"), DISSEMINATION_METHODS, label="How")
     teams = c.check(
         "teams", parse_text, raw.get("teams"), label="Teams", max_len=500, required=False

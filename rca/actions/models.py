@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rca.accounts.models import User
 from rca.audit.models import Audited
-from rca.db import UTCDateTime, db, utcnow
+from rca.db import EditedRecord, UTCDateTime, db, part_of, utcnow
 from rca.evidence.models import EvidenceRow
 from rca.fishbone.models import Cause
 from rca.provider.models import StaffMember
@@ -44,7 +44,7 @@ ACTION_STATUSES = {
 OPEN_STATUSES = ("planned", "in-progress")
 
 
-class Action(Audited, db.Model):
+class Action(Audited, EditedRecord, db.Model):
     """One action of a review's plan."""
 
     __tablename__ = "action"
@@ -56,7 +56,7 @@ class Action(Audited, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = part_of("review")
     #: What will change.
     text: Mapped[str] = mapped_column(Text)
     #: One of ACTION_KINDS.
@@ -79,14 +79,6 @@ class Action(Audited, db.Model):
     #: One of ACTION_STATUSES.
     status: Mapped[str] = mapped_column(String(16), default="planned", index=True)
     completed_on: Mapped[date | None]
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     cause_links: Mapped[list[ActionCause]] = relationship(
         back_populates="action", cascade="all, delete-orphan"
@@ -141,9 +133,9 @@ class ActionCause(Audited, db.Model):
     __table_args__ = (UniqueConstraint("action_id", "cause_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
-    cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = part_of("review")
+    action_id: Mapped[int] = part_of("action")
+    cause_id: Mapped[int] = part_of("cause")
 
     action: Mapped[Action] = relationship(back_populates="cause_links")
     cause: Mapped[Cause] = relationship()
@@ -159,8 +151,8 @@ class ReviewPoint(Audited, db.Model):
     __audit_label__ = "Review point"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = part_of("review")
+    action_id: Mapped[int] = part_of("action")
     on: Mapped[date] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -177,8 +169,8 @@ class ProgressNote(Audited, db.Model):
     __audit_label__ = "Action progress"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = part_of("review")
+    action_id: Mapped[int] = part_of("action")
     text: Mapped[str] = mapped_column(Text)
     #: The status before and after, when the note changed it.
     status_from: Mapped[str | None] = mapped_column(String(16))
@@ -203,11 +195,9 @@ class CompletionEvidence(Audited, db.Model):
     __audit_label__ = "Completion evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
-    evidence_id: Mapped[int | None] = mapped_column(
-        ForeignKey("evidence_row.id", ondelete="CASCADE"), index=True
-    )
+    review_id: Mapped[int] = part_of("review")
+    action_id: Mapped[int] = part_of("action")
+    evidence_id: Mapped[int | None] = part_of("evidence_row")
     file_name: Mapped[str | None] = mapped_column(String(255))
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     file_size: Mapped[int | None]
@@ -232,9 +222,7 @@ class CalendarFeed(db.Model):
     __tablename__ = "calendar_feed"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = part_of("user_account")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

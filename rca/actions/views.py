@@ -118,7 +118,7 @@ def pane_context(review: Review, args: Any) -> dict[str, Any]:
         "can_contribute": access.can(current_user, "contribute", review.service_id),
         "may_progress": opened is not None
         and progress.may_record_progress(current_user, opened, review.service_id),
-        "upload_mb": uploads.max_upload_bytes(current_app) // (1024 * 1024),
+        "upload_mb": uploads.max_upload_mb(current_app),
     }
 
 

@@ -25,6 +25,7 @@ from rca.api.spec import api_spec
 from rca.api.views import bp
 from rca.db import db
 from rca.fishbone import causes as domain
+from rca.fishbone.cause_status import ConclusionRefused
 from rca.fishbone.settings import framework_for
 from rca.fishbone.tree import cause_tree, flatten
 from rca.validation import FieldErrors
@@ -136,7 +137,7 @@ def _run(change: Any) -> Any:
         return result
     except FieldErrors as exc:
         raise ApiError.from_field_errors(exc) from None
-    except domain.ConclusionRefused as exc:
+    except ConclusionRefused as exc:
         db.session.rollback()
         raise _Refused(exc) from None
     except domain.CauseNotFound:
@@ -151,7 +152,7 @@ def _run(change: Any) -> Any:
 
 
 class _Refused(Exception):
-    def __init__(self, exc: domain.ConclusionRefused):
+    def __init__(self, exc: ConclusionRefused):
         self.exc = exc
 
 

@@ -12,10 +12,11 @@ for the shared ones. The newest id alone is not enough on PostgreSQL: two transa
 later the newest is still 101, but the count moves (``tests/test_change_token.py`` shows it with
 two real transactions). SQLite serialises writers, so ids arrive in commit order there.
 
-Readers: meeting mode's live feed (``rca.fishbone.live``), the built-timeline cache
-(``rca.timeline.cache``) and the guidance panel (``rca.guidance.views``). A reader may leave out
-entities it never reads (the timeline ignores annotations) and add terms of its own (the
-timeline adds the newest import at the review's service) as scalar subqueries.
+Readers: the guidance panel (``rca.guidance.views``) reads ``REVIEW_TOKEN``; meeting mode's live
+feed (``rca.fishbone.live``) polls the review's own terms and draws its pages' token from
+``REVIEW_TOKEN``; the built-timeline cache (``rca.timeline.cache``) has its own. A reader may
+leave out entities it never reads (the timeline ignores annotations) and add terms of its own
+(the timeline adds the newest import at the review's service) as scalar subqueries.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ScalarSelect, Select, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, Select, bindparam, event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from rca.audit.models import AuditEntry
 
@@ -63,9 +64,41 @@ class ChangeToken:
     def read(
         self, session: Session, review_id: int, params: Mapping[str, Any] | None = None
     ) -> tuple[Any, ...]:
-        """The token now: equal tuples mean nothing the reader reads has changed."""
-        row = session.execute(self._statement, {"review_id": review_id, **(params or {})})
-        return tuple(row.one())
+        """The token now: equal tuples mean nothing the reader reads has changed.
+
+        Read once per transaction and reader (a pane asks for the live token and the guidance
+        panel's in one request): until the session writes or its transaction ends, the first
+        answer stands. A token read earlier can only be older than what the page then shows,
+        so the worst a kept answer does is make a browser reload once more."""
+        bound = {"review_id": review_id, **(params or {})}
+        key = (id(self), tuple(sorted(bound.items())))
+        kept: dict[Any, tuple[Any, ...]] = session.info.setdefault(_KEPT, {})
+        if key not in kept:
+            kept[key] = tuple(session.execute(self._statement, bound).one())
+        return kept[key]
+
+
+_KEPT = "rca.audit.change_tokens"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tokens(session: Session, *_: Any) -> None:
+    """A write, a commit or a rollback: the next read asks the database again."""
+    session.info.pop(_KEPT, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_tokens_on_write(state: ORMExecuteState) -> None:
+    """Writes that bypass the flush (``session.execute(insert(...))``) count as writes too."""
+    if not state.is_select:
+        state.session.info.pop(_KEPT, None)
+
+
+#: Everything a review's screens read: its own History and the shared records (services,
+#: standards, users). The guidance panel reads it, and a page drawing meeting mode's live token
+#: takes that from its first terms, so a pane that shows both asks once.
+REVIEW_TOKEN = ChangeToken()
 
 
 class TokenCache(Generic[T]):

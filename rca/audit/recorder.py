@@ -16,6 +16,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from flask import g, has_request_context
+from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
@@ -46,14 +48,10 @@ def current_actor() -> Actor:
     actor = _actor.get()
     if actor is not None:
         return actor
-    from flask import g, has_request_context
-
     if has_request_context():
         # The API sets g.audit_actor after checking the bearer token.
         if isinstance(getattr(g, "audit_actor", None), Actor):
             return g.audit_actor
-        from flask_login import current_user
-
         if current_user.is_authenticated:
             return Actor(current_user.id, "web")
     return Actor(None, "cli")

@@ -10,6 +10,7 @@ from rca.accounts.models import ROLES
 from rca.db import db, today_london
 from rca.demo import data, loader
 from rca.demo.evidence import import_demo_evidence
+from rca.demo.exports_cli import demo_exports_command
 from rca.reviews.models import DEPTHS, STAGES
 
 
@@ -28,7 +29,7 @@ from rca.reviews.models import DEPTHS, STAGES
 )
 @with_appcontext
 def demo_command(reset: bool, yes: bool, with_evidence: bool) -> None:
-    """Load a realistic demo provider: 3 services, staff, users for every role and 8 reviews.
+    """Load a realistic demo provider: 4 services, staff, users for every role and 8 reviews.
 
     Does nothing (and says so) when the database already holds data, so it is safe to run on
     every start.
@@ -86,7 +87,6 @@ def _print_sign_in() -> None:
 
 
 def register(app: Flask) -> None:
-    from rca.demo.exports_cli import demo_exports_command
 
     app.cli.add_command(demo_command)
     app.cli.add_command(demo_exports_command)

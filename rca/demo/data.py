@@ -17,6 +17,9 @@ SERVICES: list[dict[str, str]] = [
     {"code": "OAK", "name": "Oakfield House", "kind": "care-home"},
     {"code": "WIL", "name": "Willow Lane Supported Living", "kind": "supported-living"},
     {"code": "RIV", "name": "Riverside Homecare (Kettering branch)", "kind": "homecare"},
+    # A second care home, opened this year and not yet reviewed: where Oakfield House's findings
+    # about the building and its systems are suggested ("look here too", rca.governance).
+    {"code": "ELM", "name": "Elm Court", "kind": "care-home"},
 ]
 
 # (service, name, job title, employment, start date, managerial)
@@ -47,6 +50,8 @@ STAFF: list[tuple[str, str, str, str, str, bool]] = [
     ("RIV", "Ryan Bell", "Care Worker", "permanent", "2025-06-09", False),
     ("RIV", "Fatima Malik", "Care Worker", "bank", "2024-02-19", False),
     ("RIV", "Owen Parry", "Care Worker", "agency", "2026-09-01", False),
+    ("ELM", "Priya Shah", "Registered Manager", "permanent", "2026-03-02", True),
+    ("ELM", "Megan Lloyd", "Care Worker", "permanent", "2026-03-16", False),
 ]
 
 #: People supported, by the care system's reference only (the demo holds no names).
@@ -54,6 +59,7 @@ PEOPLE: dict[str, list[str]] = {
     "OAK": [f"OAK-P-{n:03d}" for n in (3, 7, 11, 14, 18, 22, 27, 31)],
     "WIL": [f"WIL-P-{n:03d}" for n in (2, 4, 5, 9, 12, 15)],
     "RIV": [f"RIV-P-{n:03d}" for n in (101, 108, 113, 117, 124, 130, 142)],
+    "ELM": [f"ELM-P-{n:03d}" for n in (201, 204, 209)],
 }
 
 

@@ -23,6 +23,7 @@ from rca.audit.models import AuditEntry
 from rca.audit.recorder import acting_as
 from rca.db import LONDON, db
 from rca.demo import data, stories
+from rca.demo.learning import load_history
 from rca.demo.steps import HANDLERS, DemoContext, steps_for
 from rca.guidance.models import GuidanceOverride
 from rca.provider.models import PersonSupported, Service, StaffMember
@@ -110,7 +111,6 @@ def load(session: Session, today: date) -> list[LoadedReview]:
         _review(session, clock, spec, services, staff, users, today) for spec in stories.REVIEWS
     ]
     # The two years of earlier reviews the learning figures read (rca.demo.learning).
-    from rca.demo.learning import load_history
 
     loaded += [_loaded(review) for review in load_history(session, clock, users, today)]
     session.commit()

@@ -1,13 +1,15 @@
 """Demo steps that areas beyond triage and scope contribute to the demo's reviews.
 
 Each area keeps its demo content in its own module (``rca.demo.analysis``, ``rca.demo.meetings``,
-``rca.demo.planning``, ``rca.demo.reporting``): it registers a handler per step action it knows
-and adds steps to reviews by their triage title. The loader merges every review's steps in time
-order, so an area's steps interleave with the stage moves of ``rca.demo.stories``.
+``rca.demo.planning``, ``rca.demo.reporting``, ``rca.demo.quality``): it registers a handler per
+step action it knows and adds steps to reviews by their triage title. The loader merges every
+review's steps in time order, so an area's steps interleave with the stage moves of
+``rca.demo.stories``.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -37,7 +39,7 @@ HANDLERS: dict[str, StepHandler] = {}
 #: Extra steps per review, keyed by the review's triage title in ``stories.REVIEWS``.
 EXTRA_STEPS: dict[str, list[Step]] = {}
 
-AREA_MODULES = ("analysis", "meetings", "planning", "reporting")
+AREA_MODULES = ("analysis", "meetings", "planning", "reporting", "quality")
 
 
 def handles(action: str) -> Callable[[StepHandler], StepHandler]:
@@ -56,7 +58,6 @@ def add_steps(title: str, *steps: Step) -> None:
 
 def load_areas() -> None:
     """Import every area's demo module so its handlers and steps are registered."""
-    import importlib
 
     for name in AREA_MODULES:
         importlib.import_module(f"rca.demo.{name}")

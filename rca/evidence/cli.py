@@ -110,18 +110,11 @@ def import_evidence(
             chosen, _ = resolve_mapping(db.session, kind, table, mapping)
             chosen.update(field_overrides)
         with acting_as(None, "cli"):
-            outcome = run_import(
-                db.session,
-                ImportRequest(
-                    review=review,
-                    kind=kind,
-                    table=table,
-                    mapping=chosen,
-                    date_orders=orders,
-                    dry_run=dry_run,
-                    user_id=None,
-                ),
+            # No user_id: a command line has no account behind it (History says "cli").
+            request = ImportRequest(
+                review, kind, table, mapping=chosen, date_orders=orders, dry_run=dry_run
             )
+            outcome = run_import(db.session, request)
             if save_mapping:
                 used_orders = {c: o for c, o in orders.items() if c in table.headers}
                 save_profile(

@@ -19,10 +19,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import compress
 from typing import Any
 
-from rca.evidence.dates import ColumnFormat, london_offset_steady, london_to_utc, shift_span
-from rca.evidence.kinds import TargetField
+from rca.evidence.dates import ColumnFormat
+from rca.evidence.london_time import london_offset_steady, london_to_utc, shift_span
 from rca.evidence.staff_register import normalise_name
 from rca.evidence.table import SourceRow, cell_text
+from rca.evidence.target_fields import TargetField
 
 #: Distinct cells remembered per column (a column of unique timestamps stops filling it).
 CACHE_LIMIT = 50_000

@@ -1,4 +1,4 @@
-"""Dates and times in exports: detecting a column's format, reading cells, Europe/London to UTC.
+"""Dates and times in exports: detecting a column's format and reading its cells.
 
 UK first (DD/MM/YYYY, 24-hour), also ISO 8601, "3 Mar 2026", "03-Mar-26", "Tue 3 Mar 2026",
 12-hour times with am/pm, Excel serial numbers (1900 system) and typed workbook cells.
@@ -10,24 +10,19 @@ Rules worth knowing:
   disagree, the majority wins, ties go to DMY, and the minority rows fail to parse).
 - Two-digit years: 00-68 are 20xx, 69-99 are 19xx (the POSIX strptime %y pivot).
 - "24:00" is read as 00:00 of the next day in a date-time, and as 00:00 by parse_time_cell, which
-  is right for a shift end (shift_span rolls an end <= start into the next day).
-- Clock changes (london_to_utc): a local time that does not exist (01:30 on the spring-forward
-  day) moves forward an hour (= 02:30 BST); one that happens twice (01:30 on the autumn day)
-  takes the first, BST, reading. Both are what zoneinfo does with fold=0.
+  is right for a shift end (``london_time.shift_span`` rolls an end <= start into the next day).
+- Clock changes: see ``rca.evidence.london_time``, which turns the wall-clock readings into UTC.
 """
 
 from __future__ import annotations
 
 import calendar
-import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, Literal
-
-from rca.db import LONDON
 
 EXCEL_EPOCH = date(1899, 12, 30)  # 1900 system, absorbing Excel's phantom 29/02/1900
 # Serial numbers read as dates only in a plausible range: 1 Jan 1920 to 31 Dec 2099.
@@ -212,8 +207,8 @@ def _top_style(styles: Counter[tuple[str, str]], family: str) -> str:
 
 def parse_date_cell(value: Any, fmt: ColumnFormat) -> date | datetime:
     """One cell of a date column: a datetime when the cell has a time, else a date. Naive
-    values are London wall-clock (see london_to_utc); an ISO value with Z or an offset comes
-    back as an aware UTC datetime. ValueError with a reason that names the value."""
+    values are London wall-clock (see ``london_time.london_to_utc``); an ISO value with Z or an
+    offset comes back as an aware UTC datetime. ValueError with a reason that names the value."""
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value
     if isinstance(value, date):
@@ -362,42 +357,3 @@ def _from_serial(number: float, text: str) -> date | datetime:
     if not seconds:
         return day
     return datetime.combine(day, time(0)) + timedelta(seconds=seconds)
-
-
-# --- Europe/London -----------------------------------------------------------------------------
-
-
-def london_to_utc(day: date, at: time | None) -> datetime:
-    """The aware UTC instant of a London wall-clock reading (midnight when `at` is None).
-    A naive datetime may be passed as `day` (its own time is used when `at` is None); an aware
-    one is simply converted. Non-existent times move forward an hour; repeated ones take BST."""
-    if isinstance(day, datetime):
-        if day.tzinfo is not None:
-            return day.astimezone(UTC)
-        at = at if at is not None else day.time()
-        day = day.date()
-    wall = datetime.combine(day, (at or time(0)).replace(tzinfo=None))
-    steady = london_offset_steady(day)
-    if steady is not None:
-        # No clock change that day: one subtraction (imports convert every row; zoneinfo's
-        # lookup per value was a tenth of an import's time).
-        return (wall - steady).replace(tzinfo=UTC)
-    # fold=0: in the spring gap zoneinfo applies the pre-change offset (GMT), which is exactly
-    # "move forward an hour"; in the autumn overlap it picks the first (BST) occurrence.
-    return wall.replace(tzinfo=LONDON, fold=0).astimezone(UTC)
-
-
-@functools.lru_cache(maxsize=8192)
-def london_offset_steady(day: date) -> timedelta | None:
-    """London's UTC offset on ``day`` when it is the same all day (no clock change), else None.
-    London changes its clocks at most once a day, so equal offsets at both ends mean none."""
-    first = datetime.combine(day, time(0), LONDON).utcoffset()
-    last = datetime.combine(day, time(23, 59, 59), LONDON).utcoffset()
-    return first if first == last else None
-
-
-def shift_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
-    """A shift's UTC start and end; an end at or before the start is on the next day, so a night
-    shift 20:00-08:00 over the autumn clock change lasts 13 hours."""
-    end_day = day + timedelta(days=1) if end <= start else day
-    return london_to_utc(day, start), london_to_utc(end_day, end)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from huey import crontab
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
@@ -44,8 +45,6 @@ def register(jobs: Jobs) -> None:
     jobs.import_evidence_job = jobs.huey.task(name="import_evidence_job")(task)  # type: ignore[attr-defined]
     jobs.on_consumer_start.append(lambda: stop_dead_imports_at_start(jobs))
     if jobs.backend == "redis":  # the embedded queue runs no scheduler
-        from huey import crontab
-
         sweep = jobs.huey.periodic_task(crontab(minute="*"), name="sweep_dead_imports")
         sweep(lambda: stop_dead_imports_at_start(jobs))
 

@@ -18,10 +18,11 @@ from rca.evidence import uploads
 from rca.evidence.dates import detect_column
 from rca.evidence.import_job import STOPPED_MESSAGE
 from rca.evidence.importer import ImportOutcome, ImportRequest, plan_import, run_import
-from rca.evidence.kinds import KIND_FIELDS, TargetField
+from rca.evidence.kinds import KIND_FIELDS
 from rca.evidence.mapping import find_profile, propose_mapping, save_profile
 from rca.evidence.models import KINDS, EvidenceImport, MappingProfile
 from rca.evidence.reading import FileRefused, Table, cell_text, read_table
+from rca.evidence.target_fields import TargetField
 from rca.jobs import Progress
 from rca.reviews.models import Review
 from rca.validation import FieldErrors

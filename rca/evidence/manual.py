@@ -11,17 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rca.evidence.dates import london_to_utc, parse_time_cell
+from rca.evidence.dates import parse_time_cell
+from rca.evidence.london_time import london_to_utc
 from rca.evidence.models import MANUAL_KINDS, EvidenceRow
 from rca.reviews.models import Review
-from rca.validation import (
-    Collector,
-    FieldErrors,
-    not_in_future,
-    parse_choice,
-    parse_date,
-    parse_text,
-)
+from rca.validation import Collector, FieldErrors, parse_choice, parse_past_date, parse_text
 
 TEXT_LIMIT = 20_000
 
@@ -38,9 +32,7 @@ def add_manual_evidence(
     """Validate the form and add the evidence row (flushed); FieldErrors says what is wrong."""
     c = Collector()
     kind = c.check("manual_kind", parse_choice, form.get("manual_kind"), MANUAL_KINDS, label="Type")
-    day = c.check("manual_on", parse_date, form.get("manual_on"), label="Date")
-    if day is not None:
-        day = c.check("manual_on", not_in_future, day, today, label="Date")
+    day = c.check("manual_on", parse_past_date, form.get("manual_on"), today, label="Date")
     raw_time = str(form.get("manual_at") or "").strip()
     at = c.check("manual_at", parse_time_cell, raw_time) if raw_time else None
     author = c.check("manual_author", parse_text, form.get("manual_author"), label="Author")

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rca.evidence.dates import detect_column
-from rca.evidence.kinds import FLAG_FALSE, FLAG_TRUE, KIND_FIELDS, TargetField
+from rca.evidence.kinds import FLAG_FALSE, FLAG_TRUE, KIND_FIELDS
 from rca.evidence.models import MappingProfile
 from rca.evidence.reading import Table, cell_text
+from rca.evidence.target_fields import TargetField
 
 #: A header must score at least this (0-100) against a field's synonyms to be proposed.
 PROPOSE_THRESHOLD = 80

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Select,
     Text,
     and_,
+    bindparam,
     cast,
     false,
     func,
@@ -28,13 +29,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from rca.evidence.models import ALL_KINDS, EvidenceImport, EvidenceRow, RejectedRow
+from rca.evidence.models import ALL_KINDS, EvidenceImport, EvidenceRow
 from rca.provider.models import PersonSupported, StaffMember
 from rca.reviews.models import Review, ReviewPerson
 from rca.validation import parse_date, parse_id, parse_page
 
 PER_PAGE = 50
-ATTENTION_PER_PAGE = 50
 COUNT_CAP = 10_000
 
 
@@ -210,7 +210,11 @@ def evidence_page(
     key = _key_of(session, review, cursor) if cursor and page == filters.page else None
     if key is None:
         offset = (page - 1) * PER_PAGE
-        rows = list(session.scalars(_ordered(stmt).offset(offset).limit(PER_PAGE + 1)))
+        if filters.narrows:
+            rows = list(session.scalars(_ordered(stmt).offset(offset).limit(PER_PAGE + 1)))
+        else:  # every row: the statement built once
+            bound = {"review_id": review.id, "offset": offset, "limit": PER_PAGE + 1}
+            rows = list(session.scalars(_PAGE, bound))
         return EvidencePage(rows[:PER_PAGE], page, total, len(rows) > PER_PAGE)
     nulls_first = session.get_bind().dialect.name == "sqlite"
     if filters.after:
@@ -289,13 +293,36 @@ def evidence_row(session: Session, review: Review, row_id: int) -> EvidenceRow |
     ).first()
 
 
+# The pane's reads, built once and bound per call: the pane asks for each on every load.
+_PSEUDONYMS = select(ReviewPerson.person_id, ReviewPerson.pseudonym).where(
+    ReviewPerson.review_id == bindparam("review_id")
+)
+_STAFF = (
+    select(StaffMember.id, StaffMember.name)
+    .where(StaffMember.service_id == bindparam("service_id"))
+    .order_by(StaffMember.name)
+)
+_IMPORTS = (
+    select(EvidenceImport)
+    .where(EvidenceImport.review_id == bindparam("review_id"))
+    .order_by(EvidenceImport.created_at.desc(), EvidenceImport.id.desc())
+    .limit(bindparam("limit"))
+)
+_KIND_COUNTS = (
+    select(EvidenceRow.kind, func.count())
+    .where(EvidenceRow.review_id == bindparam("review_id"))
+    .group_by(EvidenceRow.kind)
+)
+_PAGE = (
+    _ordered(select(EvidenceRow).where(EvidenceRow.review_id == bindparam("review_id")))
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+
+
 def pseudonyms(session: Session, review: Review) -> dict[int, str]:
     """person_id -> "Person A" for the people in the review's scope."""
-    rows = session.execute(
-        select(ReviewPerson.person_id, ReviewPerson.pseudonym).where(
-            ReviewPerson.review_id == review.id
-        )
-    )
+    rows = session.execute(_PSEUDONYMS, {"review_id": review.id})
     return {person_id: pseudonym for person_id, pseudonym in rows}
 
 
@@ -309,24 +336,12 @@ def person_label(row: EvidenceRow, names: Mapping[int, str]) -> str:
 
 
 def staff_choices(session: Session, review: Review) -> list[tuple[int, str]]:
-    staff = session.execute(
-        select(StaffMember.id, StaffMember.name)
-        .where(StaffMember.service_id == review.service_id)
-        .order_by(StaffMember.name)
-    )
-    return [(i, n) for i, n in staff]
+    return [(i, n) for i, n in session.execute(_STAFF, {"service_id": review.service_id})]
 
 
 def imports(session: Session, review: Review, limit: int = 5) -> list[EvidenceImport]:
     """The review's most recent imports (dry runs write no record)."""
-    return list(
-        session.scalars(
-            select(EvidenceImport)
-            .where(EvidenceImport.review_id == review.id)
-            .order_by(EvidenceImport.created_at.desc(), EvidenceImport.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_IMPORTS, {"review_id": review.id, "limit": limit}))
 
 
 def import_for(session: Session, review: Review, import_id: int) -> EvidenceImport | None:
@@ -337,70 +352,5 @@ def import_for(session: Session, review: Review, import_id: int) -> EvidenceImpo
     ).first()
 
 
-def open_rejected(
-    session: Session, review: Review, limit: int = ATTENTION_PER_PAGE, page: int = 1
-) -> tuple[list[RejectedRow], int]:
-    """One page of the rows still needing attention (by import, then row number) and how many
-    there are in all. A page past the end shows the last one."""
-    where = (RejectedRow.review_id == review.id, RejectedRow.status == "open")
-    # The page and the total in one query (a window count); only a page past the end needs the
-    # total first, to show the last page instead.
-    listed = (
-        select(RejectedRow, func.count().over())
-        .where(*where)
-        .order_by(RejectedRow.import_id, RejectedRow.row_number, RejectedRow.id)
-        .limit(limit)
-    )
-    page = max(1, page)
-    found = session.execute(listed.offset((page - 1) * limit)).all()
-    if found:
-        return [row for row, _ in found], found[0][1]
-    if page == 1:
-        return [], 0  # none at all
-    total = session.scalar(select(func.count()).select_from(RejectedRow).where(*where)) or 0
-    last = -(-total // limit) or 1
-    if not total or page <= last:
-        return [], total
-    found = session.execute(listed.offset((last - 1) * limit)).all()
-    return [row for row, _ in found], total
-
-
-@dataclass(frozen=True)
-class AttentionPage:
-    """Where a page of the needs-attention list sits in the whole list."""
-
-    page: int
-    per_page: int
-    shown: int
-    total: int
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.shown else 0
-
-    @property
-    def last(self) -> int:
-        return (self.page - 1) * self.per_page + self.shown
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def attention_page_number(raw: Any) -> int:
-    return parse_page(raw)
-
-
-def rejected_for(session: Session, review: Review, rejected_id: int) -> RejectedRow | None:
-    return session.scalars(
-        select(RejectedRow).where(RejectedRow.review_id == review.id, RejectedRow.id == rejected_id)
-    ).first()
-
-
 def kind_counts(session: Session, review: Review) -> dict[str, int]:
-    rows = session.execute(
-        select(EvidenceRow.kind, func.count())
-        .where(EvidenceRow.review_id == review.id)
-        .group_by(EvidenceRow.kind)
-    )
-    return {k: n for k, n in rows}
+    return {k: n for k, n in session.execute(_KIND_COUNTS, {"review_id": review.id})}

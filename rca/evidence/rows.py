@@ -32,11 +32,11 @@ from rca.evidence.kinds import (
     FLAG_TRUE,
     KIND_FIELDS,
     WHEN_FIELD,
-    TargetField,
 )
 from rca.evidence.mapping import normalise_header
 from rca.evidence.reading import cell_text
 from rca.evidence.table import SourceRow
+from rca.evidence.target_fields import TargetField
 
 _LONDON_DATE_TYPES = ("datetime", "date")
 _CACHED_TYPES = frozenset(

@@ -15,8 +15,8 @@ width leaves within the budget. When none matches the sheet fits. Anything else 
 prefixes, cells without ``r``, one far cell, even a blank styled one) is measured exactly with a
 real XML parser (defusedxml's SAX reader: no DTDs, no entities), following calamine's rules:
 a cell's position is its ``r``, else the one after the previous cell of its row; only cells with
-a value (``<v>`` or ``<is>``) count. The ``<dimension>`` element is not trusted: calamine ignores
-it for the range and a file can claim anything there.
+a value (``<v>`` or ``<is>``) count (``rca.evidence.sheet_cells``). The ``<dimension>`` element
+is not trusted: calamine ignores it for the range and a file can claim anything there.
 
 ODS: calamine reads every table of content.xml when it opens the file and expands
 ``number-columns-repeated`` cells that hold a value and ``number-rows-repeated`` rows between
@@ -38,6 +38,14 @@ import defusedxml.ElementTree
 import defusedxml.sax
 from defusedxml import DefusedXmlException
 
+from rca.evidence.sheet_cells import (
+    COLUMN_LETTERS,
+    CellRefusal,
+    OdsCells,
+    XlsxCells,
+    column_letters,
+    column_number,
+)
 from rca.evidence.table import FileRefused
 
 _WS = rb"[ \t\r\n]"
@@ -49,24 +57,9 @@ _UNUSUAL = rb'(?=[ \t\r\n/>])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"[ \t\r\n/>])'
 _PREFIXED = re.compile(rb":c[ \t\r\n/>]")
 #: The folders calamine takes sheets from (it refuses a sheet whose part lies elsewhere).
 _SHEET_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _DIGITS = "0123456789"
 #: Bytes kept from the end of one chunk for the next: every pattern fits in it.
 _TAIL = 64
-_ODS_VALUE = frozenset(
-    {
-        "office:value-type",
-        "office:value",
-        "office:string-value",
-        "office:date-value",
-        "office:time-value",
-        "office:boolean-value",
-        "table:formula",
-    }
-)
-_ODS_CELLS = frozenset({"table:table-cell", "table:covered-table-cell"})
-#: Spaces one ``<text:s text:c="N">`` may ask for (calamine builds them into the cell's text).
-MAX_REPEATED_SPACES = 100_000
 
 
 @dataclass(frozen=True)
@@ -75,22 +68,6 @@ class SheetLimits:
 
     cells: int = 10_000_000
     columns: int = 1_000
-
-
-def column_letters(number: int) -> str:
-    """1 -> A, 27 -> AA, 16384 -> XFD."""
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = _LETTERS[rest] + letters
-    return letters
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + _LETTERS.index(ch) + 1
-    return number
 
 
 def _greater(value: str, alphabet: str, width: int) -> str:
@@ -110,7 +87,7 @@ def _greater(value: str, alphabet: str, width: int) -> str:
 def _beyond(columns: int, rows: int) -> re.Pattern[bytes]:
     """Cell tags the quick test cannot vouch for: unusual ones (group ``odd``), and usual ones
     right of ``columns`` (group ``column``: its letters) or below ``rows``."""
-    right = _greater(column_letters(columns), _LETTERS, 3)
+    right = _greater(column_letters(columns), COLUMN_LETTERS, 3)
     below = _greater(str(rows), _DIGITS, 0)
     # One literal start (``<c``) for every alternative keeps the search fast.
     return re.compile(
@@ -159,7 +136,7 @@ class _QuickBound:
             return
         if self.beyond is None:
             widest = max(
-                (_column_number(c.decode()) for c in re.findall(_STANDARD, data)), default=0
+                (column_number(c.decode()) for c in re.findall(_STANDARD, data)), default=0
             )
             if not widest and not last and not re.search(b"<c" + _UNUSUAL, data):
                 return  # no cells yet (the sheet's heading parts): decide on the next chunk
@@ -170,7 +147,7 @@ class _QuickBound:
                 self.holds = False  # unusual, or too far down for the width
                 return
             self.widened = True
-            self._widen(max(_column_number(m.group("column").decode()) for m in found))
+            self._widen(max(column_number(m.group("column").decode()) for m in found))
             if self.holds and self.beyond is not None and self.beyond.search(data):
                 self.holds = False
 
@@ -191,119 +168,6 @@ class _QuickBound:
                 return
         if self.beyond is not None and self.beyond.search(self.tail):
             self.holds = False
-
-
-def _reference(value: str | None) -> tuple[int, int] | None:
-    """(row, column), 1-based, of a cell reference as calamine reads it; None if it is not one."""
-    match = re.fullmatch(r"([A-Za-z]*)([0-9]+)", value or "")
-    if not match or int(match.group(2)) == 0:
-        return None
-    return int(match.group(2)), _column_number(match.group(1)) if match.group(1) else 0
-
-
-class _XlsxCells(ContentHandler):
-    """The last row and column holding a value, placed as calamine places cells."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.in_data = False
-        self.row = 1  # where a cell without ``r`` goes
-        self.column = 1
-        self.cell: tuple[int, int] | None = None
-        self.rows = self.columns = 0
-
-    def startElement(self, name: str, attrs: dict[str, str]) -> None:  # noqa: N802 (SAX API)
-        local = name.rpartition(":")[2]
-        if local == "sheetData":
-            self.in_data = True
-        elif not self.in_data:
-            return
-        elif local == "row":
-            at = _reference(attrs.get("r"))
-            if at:
-                self.row = at[0]
-        elif local == "c":
-            at = _reference(attrs.get("r"))
-            if at and at[1]:
-                self.column = at[1]
-                self.cell = at
-            else:
-                self.cell = (self.row, self.column)
-            self.column += 1
-        elif local in ("v", "is") and self.cell is not None:
-            self.rows = max(self.rows, self.cell[0])
-            self.columns = max(self.columns, self.cell[1])
-
-    def endElement(self, name: str) -> None:  # noqa: N802 (SAX API)
-        local = name.rpartition(":")[2]
-        if local == "sheetData":
-            self.in_data = False
-        elif local == "row" and self.in_data:
-            self.row += 1
-            self.column = 1
-        elif local == "c":
-            self.cell = None
-
-
-@dataclass
-class _Table:
-    name: str
-    rows: int = 0  # used rows, first to last, repeats counted
-    columns: int = 0  # up to the last used column
-
-
-class _OdsCells(ContentHandler):
-    """Each table's used rows and columns, with repeats expanded as calamine expands them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[_Table] = []
-        self.table: _Table | None = None
-        self.expanded = 0  # rows so far in this table, repeats counted
-        self.first_used: int | None = None
-        self.repeats = 1
-        self.position = 0
-        self.row_end = 0
-
-    def startElement(self, name: str, attrs: dict[str, str]) -> None:  # noqa: N802 (SAX API)
-        if name == "table:table":
-            self.table = _Table(attrs.get("table:name", f"table {len(self.tables) + 1}"))
-            self.tables.append(self.table)
-            self.expanded, self.first_used = 0, None
-        elif self.table is None:
-            return
-        elif name == "table:table-row":
-            self.repeats = _count(attrs.get("table:number-rows-repeated"))
-            self.position = self.row_end = 0
-        elif name in _ODS_CELLS:
-            span = _count(attrs.get("table:number-columns-repeated"))
-            if _ODS_VALUE.intersection(attrs.keys()):
-                self.row_end = self.position + span
-            self.position += span
-        elif name == "text:s" and _count(attrs.get("text:c")) > MAX_REPEATED_SPACES:
-            raise _Refusal(f"a cell of table {self.table.name!r} asks for millions of spaces")
-
-    def endElement(self, name: str) -> None:  # noqa: N802 (SAX API)
-        table = self.table
-        if table is None:
-            return
-        if name == "table:table":
-            self.table = None
-        elif name == "table:table-row":
-            if self.row_end:
-                if self.first_used is None:
-                    self.first_used = self.expanded
-                table.rows = self.expanded + self.repeats - self.first_used
-                table.columns = max(table.columns, self.row_end)
-            self.expanded += self.repeats
-
-
-def _count(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 1
-
-
-class _Refusal(Exception):
-    """Raised inside a SAX handler; turned into FileRefused with the file's name."""
 
 
 def _chunks(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -345,7 +209,7 @@ class SheetSizes:
         """After the part was inflated: measure it exactly unless the quick bound held."""
         try:
             if self.ods and entry.filename == "content.xml":
-                tables = _OdsCells()
+                tables = OdsCells()
                 _parse(self.archive, entry, tables)
                 for table in tables.tables:
                     self._judge(table.name, table.rows, table.columns)
@@ -354,10 +218,10 @@ class SheetSizes:
                 if bound.holds and bound.widened:
                     bound.recheck(_chunks(self.archive, entry))
                 if not bound.holds:
-                    cells = _XlsxCells()
+                    cells = XlsxCells()
                     _parse(self.archive, entry, cells)
                     self._judge(self._label(entry.filename), cells.rows, cells.columns)
-        except _Refusal as exc:
+        except CellRefusal as exc:
             raise FileRefused(f"{self.file_name}: {exc}; refused before reading it") from None
         except (SAXException, DefusedXmlException, ValueError) as exc:
             raise FileRefused(

@@ -34,6 +34,11 @@ def max_upload_bytes(app: Flask) -> int:
     return int(app.config.get("EVIDENCE_MAX_BYTES", 50 * 1024 * 1024))
 
 
+def max_upload_mb(app: Flask) -> int:
+    """The same in whole megabytes, as the upload form says it."""
+    return max_upload_bytes(app) // (1024 * 1024)
+
+
 def sheet_limits(app: Flask) -> SheetLimits:
     """The largest workbook sheet read: ``EVIDENCE_MAX_SHEET_CELLS`` (rows x columns of its used
     range, default 10,000,000) and ``EVIDENCE_MAX_SHEET_COLUMNS`` (default 1,000)."""

@@ -30,6 +30,7 @@ from flask_login import current_user, login_required
 from rca import access
 from rca.accounts.models import User
 from rca.db import db, today_london
+from rca.evidence import attention as needs_attention
 from rca.evidence import exporting, import_job, intake, manual, queries, uploads
 from rca.evidence.importer import ImportRefused, retry_rejected
 from rca.evidence.models import KINDS, MANUAL_KINDS, EvidenceImport, EvidenceRow
@@ -59,14 +60,8 @@ def pane_context(review: Review, args: Mapping[str, Any]) -> dict[str, Any]:
     if any(i.status in ("queued", "running") for i in recent):
         jobs_for().ensure_consumer()  # after a restart, queued imports still get done
         _stop_dead([i for i in recent if i.status == "running"])
-    wanted = queries.attention_page_number(args.get("attention_page"))
-    rejected, rejected_total = queries.open_rejected(session, review, page=wanted)
-    attention = queries.AttentionPage(
-        min(wanted, max(1, -(-rejected_total // queries.ATTENTION_PER_PAGE))),
-        queries.ATTENTION_PER_PAGE,
-        len(rejected),
-        rejected_total,
-    )
+    wanted = needs_attention.page_number(args.get("attention_page"))
+    rejected, attention = needs_attention.open_rejected(session, review, page=wanted)
     row_id = parse_id(args.get("row"))
     detail = queries.evidence_row(session, review, row_id) if row_id is not None else None
     kind_counts = queries.kind_counts(session, review)
@@ -77,11 +72,11 @@ def pane_context(review: Review, args: Mapping[str, Any]) -> dict[str, Any]:
         "can_contribute": access.can(current_user, "contribute", review.service_id),
         "imports": [(i, _progress_of(i)) for i in recent],
         "rejected": rejected,
-        "rejected_total": rejected_total,
+        "rejected_total": attention.total,
         "attention": attention,
         "kind_counts": kind_counts,
         **_detail_context(review, detail),
-        "max_mb": uploads.max_upload_bytes(current_app) // (1024 * 1024),
+        "max_mb": uploads.max_upload_mb(current_app),
     }
 
 
@@ -117,7 +112,7 @@ panes.register("evidence", "evidence/pane.html", pane_context)
 def _page(review: Review, template: str, status: int = 200, **ctx: Any) -> tuple[str, int]:
     """A fragment for htmx; otherwise the fragment on a page of its own (no-JavaScript path)."""
     ctx.setdefault("review", review)
-    ctx.setdefault("max_mb", uploads.max_upload_bytes(current_app) // (1024 * 1024))
+    ctx.setdefault("max_mb", uploads.max_upload_mb(current_app))
     ctx.setdefault("kind_labels", queries.ALL_KINDS)
     if g.htmx:
         return render_template(template, **ctx), status
@@ -194,7 +189,7 @@ def upload_too_large(exc: Exception):  # type: ignore[no-untyped-def]
     if review is None:
         return "The upload is too large.", 413
     access.review_for(current_user, review.id, "contribute")
-    mb = uploads.max_upload_bytes(current_app) // (1024 * 1024)
+    mb = uploads.max_upload_mb(current_app)
     errors = {"file": f"The file is over the {mb} MB limit; nothing was saved."}
     return _page(
         review,
@@ -310,7 +305,7 @@ def import_progress(review_id: int, import_id: int):  # type: ignore[no-untyped-
 @bp.post("/reviews/<int:review_id>/evidence/attention/<int:rejected_id>")
 def retry(review_id: int, rejected_id: int):  # type: ignore[no-untyped-def]
     review = access.review_for(current_user, review_id, "contribute")
-    item = queries.rejected_for(db.session, review, rejected_id)
+    item = needs_attention.rejected_for(db.session, review, rejected_id)
     if item is None:
         abort(404)
     corrected = {h: request.form.get(f"cell-{i}", "") for i, h in enumerate(item.cells)}
@@ -322,7 +317,7 @@ def retry(review_id: int, rejected_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         error = str(exc)
     if not g.htmx:
-        page = queries.attention_page_number(request.form.get("attention_page"))
+        page = needs_attention.page_number(request.form.get("attention_page"))
         args = {"attention_page": page} if page > 1 else {}
         return redirect(_pane_url(review, **args) + "#attention", 303)
     # Stay on the page of the list the row was corrected from.

@@ -3,13 +3,13 @@
 Domain functions: a session and plain values in, ORM rows out, never ``request``. Bad input
 raises ``FieldErrors`` naming the field; a stale version raises ``CauseConflict`` carrying both
 the saved and the submitted values, so the screen can show both and nothing is overwritten.
-Every status change needs a reason, kept as a ``CauseStatusChange``. A conclusion is recorded
-only when the guidance allows it (``rca.guidance.gate``).
+Every status change needs a reason and a conclusion is recorded only when the guidance allows it
+(both in ``rca.fishbone.cause_status``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rca.accounts.models import User
-from rca.audit.recorder import current_actor
 from rca.db import conflict_if_stale, utcnow
 from rca.fishbone.cause_input import (
     _check_evidence,
@@ -27,12 +26,16 @@ from rca.fishbone.cause_input import (
     _text,
     _version,
 )
+from rca.fishbone.cause_status import (
+    ConclusionRefused,
+    set_conclusion,
+    set_status,
+)
 from rca.fishbone.models import (
     CAUSE_STATUSES,
     CONCLUSIONS,
     Cause,
     CauseEvidence,
-    CauseStatusChange,
 )
 from rca.fishbone.placement import _all, _descendants, _place, _renumber, _siblings
 from rca.fishbone.settings import StaleSettings, framework_for
@@ -55,29 +58,8 @@ class CauseConflict(Exception):
         self.submitted = submitted
 
 
-class ConclusionRefused(Exception):
-    """A guidance rule forbids this conclusion now."""
-
-    def __init__(self, rule: str, message: str):
-        super().__init__(message)
-        self.rule = rule
-        self.message = message
-
-
 class CauseNotFound(LookupError):
     """No such cause on this review (the views answer 404)."""
-
-
-#: A check asked before a conclusion is recorded: ``(rule_id, message)`` to refuse, or None.
-ConclusionCheck = Callable[[Session, Review, Cause, str], "tuple[str, str] | None"]
-_CONCLUSION_CHECKS: list[ConclusionCheck] = []
-
-
-def check_conclusions_with(check: ConclusionCheck) -> ConclusionCheck:
-    """Register a conclusion check. The guidance registers its gate (``rca.guidance.gate``), so
-    the fishbone asks it without importing the guidance, which reads the fishbone."""
-    _CONCLUSION_CHECKS.append(check)
-    return check
 
 
 def snapshot(cause: Cause, evidence_ids: Iterable[int] | None = None) -> dict[str, Any]:
@@ -105,49 +87,6 @@ def get_cause(session: Session, review: Review, cause_id: int) -> Cause:
     if cause is None or cause.review_id != review.id:
         raise CauseNotFound(cause_id)
     return cause
-
-
-# --- status and conclusion ----------------------------------------------------------------------
-
-
-def _set_status(session: Session, cause: Cause, status: str, reason: Any) -> None:
-    if status == cause.status:
-        return
-    why = str(reason or "").strip()
-    if not why:
-        raise FieldErrors(
-            {
-                "reason": f"Say why the status changes from {CAUSE_STATUSES[cause.status]} to "
-                f"{CAUSE_STATUSES[status]}."
-            }
-        )
-    if len(why) > 1000:
-        raise FieldErrors({"reason": "Reason must be 1000 characters or fewer."})
-    session.add(
-        CauseStatusChange(
-            review_id=cause.review_id,
-            cause_id=cause.id,
-            from_status=cause.status,
-            to_status=status,
-            reason=why,
-            changed_by_id=current_actor().user_id,
-        )
-    )
-    cause.status = status
-
-
-def _set_conclusion(session: Session, review: Review, cause: Cause, conclusion: str | None) -> None:
-    if conclusion == cause.conclusion:
-        return
-    if conclusion is not None:
-        if not _CONCLUSION_CHECKS:  # fail closed: no conclusion goes unchecked
-            raise RuntimeError("no conclusion check registered (import rca.guidance.gate)")
-        session.flush()  # the checks read the cause's current status and evidence
-        for check in _CONCLUSION_CHECKS:
-            refusal = check(session, review, cause, conclusion)
-            if refusal is not None:
-                raise ConclusionRefused(*refusal)
-    cause.conclusion = conclusion
 
 
 # --- changes ------------------------------------------------------------------------------------
@@ -205,10 +144,10 @@ def add_cause(session: Session, review: Review, user: User | None, raw: Mapping[
         session.add(CauseEvidence(review_id=review.id, cause_id=cause.id, evidence_id=eid))
     assert status is not None
     if status != "hypothesis":
-        _set_status(
+        set_status(
             session, cause, status, raw.get("reason") or "Recorded when the cause was added."
         )
-    _set_conclusion(session, review, cause, conclusion)
+    set_conclusion(session, review, cause, conclusion)
     session.flush()
     return cause
 
@@ -258,9 +197,9 @@ def update_cause(session: Session, review: Review, cause_id: int, raw: Mapping[s
             # A "why?" moved to another bone leaves its parent and takes its own whys along.
             _place(session, review, cause, None, None, values["category"])
         if "status" in values:
-            _set_status(session, cause, values["status"], raw.get("reason"))
+            set_status(session, cause, values["status"], raw.get("reason"))
         if "conclusion" in values:
-            _set_conclusion(session, review, cause, values["conclusion"])
+            set_conclusion(session, review, cause, values["conclusion"])
         cause.updated_at = utcnow()  # any save bumps the version, links included
         session.flush()
     return cause
@@ -376,17 +315,6 @@ def unlink_evidence(session: Session, review: Review, cause_id: int, evidence_id
     return cause
 
 
-def status_changes(session: Session, review: Review) -> list[CauseStatusChange]:
-    """Every status change of the review's causes with its reason, oldest first (the report)."""
-    return list(
-        session.scalars(
-            select(CauseStatusChange)
-            .where(CauseStatusChange.review_id == review.id)
-            .order_by(CauseStatusChange.changed_at, CauseStatusChange.id)
-        )
-    )
-
-
 def _replace_links(session: Session, review: Review, cause: Cause, ids: list[int]) -> None:
     want = set(ids)
     for link in [e for e in cause.evidence_links if e.evidence_id not in want]:
@@ -411,6 +339,8 @@ def _stale_is_conflict(
     return conflict_if_stale(session, conflict)
 
 
+# ConclusionRefused stays importable from here: the fishbone's views read every outcome of a
+# cause change from this module.
 __all__ = [
     "CauseConflict",
     "ConclusionRefused",
@@ -423,7 +353,6 @@ __all__ = [
     "unlink_evidence",
     "snapshot",
     "get_cause",
-    "status_changes",
     "CauseNotFound",
     "move_direction",
     "DIRECTIONS",

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rca.accounts.models import User
-from rca.audit.changes import ChangeToken
+from rca.audit.changes import REVIEW_TOKEN, ChangeToken
 from rca.db import utcnow
 from rca.fishbone.meeting_models import MeetingPresence
 
@@ -28,13 +28,28 @@ PRESENCE_REFRESH = timedelta(seconds=5)
 PRESENCE_WINDOW = timedelta(seconds=10)
 
 
-_TOKEN = ChangeToken(shared=False)
+#: The poll's own token: the review's History alone. Shared records (services, users) change
+#: rarely and are not worth a count over all of them on every poll of every browser.
+_OWN = ChangeToken(shared=False)
+
+
+def _said(newest: int | None, count: int) -> str:
+    return f"{newest or 0}.{count}"
 
 
 def change_token(session: Session, review_id: int) -> str:
-    """A short string that changes whenever anything about the review changes."""
-    newest, count = _TOKEN.read(session, review_id)
-    return f"{newest or 0}.{count}"
+    """A short string that changes whenever anything about the review changes (what the poll
+    compares with the token its page was drawn with)."""
+    newest, count = _OWN.read(session, review_id)
+    return _said(newest, count)
+
+
+def page_token(session: Session, review_id: int) -> str:
+    """The same token for a page being drawn: taken from ``REVIEW_TOKEN``, whose first terms
+    are the review's own, because the guidance panel on the same page reads that one anyway
+    (one query for both)."""
+    newest, count = REVIEW_TOKEN.read(session, review_id)[:2]
+    return _said(newest, count)
 
 
 def touch_presence(

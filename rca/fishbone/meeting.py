@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -52,8 +52,34 @@ _CURRENT_MEETING = (
 
 
 def current_meeting(session: Session, review: Review) -> ReviewMeeting | None:
-    """The meeting running now (started, not ended), if any (asked on every Analysis pane)."""
+    """The meeting running now (started, not ended), if any."""
     return session.scalar(_CURRENT_MEETING, {"review_id": review.id})
+
+
+class RunningMeeting(NamedTuple):
+    """What the Analysis pane says of a running meeting (it asks on every load)."""
+
+    id: int
+    kind: str
+    held_at: datetime
+
+    @property
+    def kind_label(self) -> str:
+        return MEETING_KINDS.get(self.kind, self.kind)
+
+
+_RUNNING = (
+    select(ReviewMeeting.id, ReviewMeeting.kind, ReviewMeeting.held_at)
+    .where(ReviewMeeting.review_id == bindparam("review_id"), ReviewMeeting.ended_at.is_(None))
+    .order_by(ReviewMeeting.held_at.desc(), ReviewMeeting.id.desc())
+    .limit(1)
+)
+
+
+def running_meeting(session: Session, review_id: int) -> RunningMeeting | None:
+    """The meeting running now, as plain values (no ORM row to build)."""
+    row = session.execute(_RUNNING, {"review_id": review_id}).first()
+    return RunningMeeting(*row) if row else None
 
 
 def meeting_of(session: Session, review: Review, meeting_id: Any) -> ReviewMeeting:

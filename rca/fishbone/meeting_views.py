@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,9 +21,13 @@ from rca.db import db
 from rca.fishbone import causes, live, meeting, undo
 from rca.fishbone.meeting_models import ATTENDANCE, MEETING_KINDS
 from rca.fishbone.models import CAUSE_STATUSES, CONCLUSIONS
+from rca.fishbone.settings import framework_for, problem_statement
+from rca.fishbone.svg import render_fishbone
+from rca.fishbone.tree import cause_tree, flatten
 from rca.reviews.models import Review
 from rca.security import background
 from rca.templating import render
+from rca.timeline.views import pane_context
 from rca.validation import FieldErrors
 
 bp = Blueprint("meeting", __name__, template_folder="templates")
@@ -40,13 +44,13 @@ def require_login() -> None:
 @bp.app_template_global()
 def live_token_for(review_id: int) -> str:
     """The review's change token, for ``fishbone/_live.html`` wherever it is included."""
-    return live.change_token(db.session, review_id)
+    return live.page_token(db.session, review_id)
 
 
 @bp.app_template_global()
 def running_meeting_for(review: Review) -> Any:
     """The meeting running on the review, for ``fishbone/meeting_launch.html``."""
-    return meeting.current_meeting(db.session, review)
+    return meeting.running_meeting(db.session, review.id)
 
 
 # --- the page and its live fragments ------------------------------------------------------------
@@ -54,8 +58,6 @@ def running_meeting_for(review: Review) -> Any:
 
 def _board(review: Review, *, picture: bool = True) -> dict[str, Any]:
     """The outline's tree, the fishbone picture (when asked) and what the viewer may do."""
-    from rca.fishbone.settings import framework_for, problem_statement
-    from rca.fishbone.tree import cause_tree, flatten
 
     framework = framework_for(db.session, review)
     tree = cause_tree(db.session, review, framework)
@@ -80,11 +82,7 @@ def _causes_url(review: Review) -> str:
     return url_for("meeting.page", review_id=review.id).rsplit("/", 1)[0] + "/causes"
 
 
-def _fishbone_svg(problem: str, framework: Any, tree: Any) -> Markup | None:
-    try:
-        from rca.fishbone.svg import render_fishbone
-    except ImportError:  # the fishbone picture is another area's; the outline still works
-        return None
+def _fishbone_svg(problem: str, framework: Any, tree: Any) -> Markup:
     # render_fishbone escapes every string from people itself (see its tests).
     # The compact layout: the picture shares the projector with the timeline (~900 px each).
     return Markup(render_fishbone(problem, framework, tree, layout="compact"))  # noqa: S704
@@ -92,7 +90,6 @@ def _fishbone_svg(problem: str, framework: Any, tree: Any) -> Markup | None:
 
 def _timeline_svg(review: Review) -> Markup | None:
     """The timeline pane's own picture, in its default view (the whole period)."""
-    from rca.timeline.views import pane_context
 
     try:
         return pane_context(review, MultiDict())["svg"]
@@ -310,8 +307,6 @@ def undo_cause(review_id: int):  # type: ignore[no-untyped-def]
     else:
         status, message, focus = 200, f"Undone: {result.label}", result.cause_id
     if not g.htmx:
-        from flask import flash
-
         flash(message)
         return redirect(url_for("meeting.page", review_id=review.id), 303)
     body = render(PAGE, "undo_message", message=message, refused=status != 200)

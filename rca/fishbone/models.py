@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rca.audit.models import Audited
-from rca.db import UTCDateTime, db, utcnow
+from rca.db import EditedRecord, UTCDateTime, db, part_of, utcnow
 from rca.evidence.models import EvidenceRow
 from rca.wording import excerpt
 
@@ -30,18 +30,16 @@ CONCLUSIONS = {
 }
 
 
-class Cause(Audited, db.Model):
+class Cause(Audited, EditedRecord, db.Model):
     """One cause on the fishbone: a hypothesis under a category, nested under its parent."""
 
     __tablename__ = "cause"
     __audit_label__ = "Cause"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = part_of("review")
     #: The cause this one answers "why?" for; null for a cause directly on a bone.
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cause.id", ondelete="CASCADE"), index=True
-    )
+    parent_id: Mapped[int | None] = part_of("cause")
     #: Order among its siblings (0, 1, 2, ...).
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
@@ -53,15 +51,6 @@ class Cause(Audited, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="hypothesis")
     #: One of CONCLUSIONS, or null while undecided.
     conclusion: Mapped[str | None] = mapped_column(String(16))
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    #: Optimistic lock: two people saving the same cause never silently overwrite each other.
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     evidence_links: Mapped[list[CauseEvidence]] = relationship(
         back_populates="cause", cascade="all, delete-orphan"
@@ -88,11 +77,9 @@ class CauseEvidence(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Denormalised so the audit trail and access checks reach the review directly.
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
-    cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id", ondelete="CASCADE"), index=True)
-    evidence_id: Mapped[int] = mapped_column(
-        ForeignKey("evidence_row.id", ondelete="CASCADE"), index=True
-    )
+    review_id: Mapped[int] = part_of("review")
+    cause_id: Mapped[int] = part_of("cause")
+    evidence_id: Mapped[int] = part_of("evidence_row")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cause: Mapped[Cause] = relationship(back_populates="evidence_links")
@@ -112,8 +99,8 @@ class CauseStatusChange(db.Model):
     __tablename__ = "cause_status_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
-    cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = part_of("review")
+    cause_id: Mapped[int] = part_of("cause")
     from_status: Mapped[str] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)

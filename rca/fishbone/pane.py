@@ -10,20 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import g, url_for
+from flask import g
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from rca import access
 from rca.db import db
 from rca.evidence.models import ALL_KINDS, EvidenceRow
 from rca.fishbone import settings as fb_settings
 from rca.fishbone import vocabulary
-from rca.fishbone.frameworks import DEFAULT_FRAMEWORK, FRAMEWORKS
+from rca.fishbone.frameworks import DEFAULT_FRAMEWORK, FRAMEWORKS, Framework
 from rca.fishbone.models import CAUSE_STATUSES, CONCLUSIONS
 from rca.fishbone.svg import render_fishbone
 from rca.fishbone.tree import CauseNode, by_category, cause_tree, excerpt, flatten
 from rca.reviews.models import Review
+from rca.templating import link
 
 DRAWER_LIMIT = 60
 STATUS_MARKS = {"hypothesis": "?", "supported": "✓", "ruled-out": "✗"}
@@ -56,8 +58,21 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def analysis_context(review: Review, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Everything ``fishbone/_region.html`` (figure, outline, drawer) needs."""
+def vocabulary_context(session: Session, framework: Framework) -> dict[str, Any]:
+    """The factor choices per bone of ``framework`` and every code's label, for the panel."""
+    factors = vocabulary.factors(session, include_retired=True)
+    active = [f for f in factors if f.active]
+    return {
+        "factor_choices": vocabulary.choices_for(active, framework),
+        "factor_labels": vocabulary.labels(factors),
+    }
+
+
+def analysis_context(
+    review: Review, args: Mapping[str, Any] | None = None, *, with_vocabulary: bool = False
+) -> dict[str, Any]:
+    """Everything ``fishbone/_region.html`` (figure, outline, drawer) needs; the vocabulary
+    (``vocabulary_context``) only when a row's panel or a conflict shows, or when asked."""
     args = args or {}
     feedback: dict[str, Any] = getattr(g, "fishbone_feedback", None) or {}
     session = db.session
@@ -68,8 +83,6 @@ def analysis_context(review: Review, args: Mapping[str, Any] | None = None) -> d
     )
     tree = cause_tree(session, review, framework)
     nodes = flatten(tree)
-    factors = vocabulary.factors(session, include_retired=True)
-    active = [f for f in factors if f.active]
     problem = (settings.problem_statement if settings else None) or fb_settings.default_problem(
         review
     )
@@ -91,8 +104,6 @@ def analysis_context(review: Review, args: Mapping[str, Any] | None = None) -> d
         "fishbone_svg": LazySvg(problem, framework, tree, highlight),
         "statuses": CAUSE_STATUSES,
         "conclusions": CONCLUSIONS,
-        "factor_choices": vocabulary.choices_for(active, framework),
-        "factor_labels": vocabulary.labels(factors),
         "can_edit_causes": access.can(current_user, "edit", review.service_id),
         "fb_errors": feedback.get("errors", {}),
         "fb_error_cause": feedback.get("error_cause"),
@@ -103,17 +114,21 @@ def analysis_context(review: Review, args: Mapping[str, Any] | None = None) -> d
         "fb_saved": feedback.get("saved"),
         "fb_focus": feedback.get("focus", ""),
         "highlight": highlight,
-        "svg_url": url_for("fishbone.fishbone_svg", review_id=review.id),
-        "pane_url": url_for("reviews.pane", review_id=review.id, pane="analysis"),
-        # One url_for per page, not per row: rows append the cause id (a 150-cause outline
+        "svg_url": link("fishbone.fishbone_svg", review_id=review.id),
+        "pane_url": link("reviews.pane", review_id=review.id, pane="analysis"),
+        # One URL per page, not per row: rows append the cause id (a 150-cause outline
         # otherwise spends most of its time building URLs).
-        "cause_base": url_for("fishbone.add_cause", review_id=review.id) + "/",
-        "add_url": url_for("fishbone.add_cause", review_id=review.id),
+        "cause_base": link("fishbone.add_cause", review_id=review.id) + "/",
+        "add_url": link("fishbone.add_cause", review_id=review.id),
         "status_marks": STATUS_MARKS,
         "open_panel": open_panel,
         "panel_why": bool(args.get("why")) or feedback.get("why", False),
         "kind_labels": ALL_KINDS,
     }
+    # The vocabulary only where it is shown: a row's open panel (the factor choice) and a
+    # conflict (both versions' factors). Rows carry their own label (``CauseNode.factor_label``).
+    if with_vocabulary or open_panel or context["fb_conflict"]:
+        context.update(vocabulary_context(session, framework))
     if drawer_id and any(n.id == drawer_id for n in nodes):
         context["drawer"] = drawer_context(
             review, next(n for n in nodes if n.id == drawer_id), args
@@ -172,7 +187,7 @@ def drawer_context(review: Review, node: CauseNode, args: Mapping[str, Any]) -> 
 
 def panel_context(review: Review, cause_id: int, why: bool) -> dict[str, Any] | None:
     """A row's panel (edit, why, move, delete) with where the row sits, or None if unknown."""
-    context = analysis_context(review, {})
+    context = analysis_context(review, {}, with_vocabulary=True)
     found = _locate(context["tree"], cause_id)
     if found is None:
         return None

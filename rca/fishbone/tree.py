@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from rca.evidence.models import EvidenceRow
 from rca.fishbone.frameworks import Framework
-from rca.fishbone.models import Cause, CauseEvidence
+from rca.fishbone.models import Cause, CauseEvidence, ContributoryFactor
 from rca.fishbone.settings import framework_for
 from rca.reviews.models import Review
 from rca.wording import excerpt as shorten
@@ -50,6 +50,8 @@ class CauseNode:
     children: list[CauseNode] = field(default_factory=list)
     parent_id: int | None = None
     position: int = 0
+    #: The factor's label in the vocabulary (None when not coded, or coded to an unknown code).
+    factor_label: str | None = None
 
     def walk(self) -> list[CauseNode]:
         """This node and every node below it, depth first, in order."""
@@ -91,7 +93,10 @@ _CAUSES = (
         Cause.conclusion,
         Cause.factor_code,
         Cause.version,
+        ContributoryFactor.label,
     )
+    # The label with the cause, so the outline needs no read of the whole vocabulary.
+    .outerjoin(ContributoryFactor, ContributoryFactor.code == Cause.factor_code)
     .where(Cause.review_id == bindparam("review_id"))
     .order_by(Cause.position, Cause.id)
 )
@@ -143,6 +148,7 @@ def cause_tree(
             evidence=evidence.get(r.id, []),
             parent_id=r.parent_id,
             position=r.position,
+            factor_label=r.label,
         )
         for r in rows
     }

@@ -26,7 +26,8 @@ from rca.audit.models import AuditEntry
 from rca.audit.recorder import acting_as, plain
 from rca.db import UTCDateTime
 from rca.fishbone import causes
-from rca.fishbone.causes import CauseNotFound, ConclusionRefused
+from rca.fishbone.cause_status import ConclusionRefused
+from rca.fishbone.causes import CauseNotFound
 from rca.fishbone.meeting_models import CauseUndo
 from rca.fishbone.models import Cause, CauseEvidence
 from rca.reviews.models import Review

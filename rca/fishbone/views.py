@@ -16,8 +16,8 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -36,6 +36,7 @@ from rca.fishbone.svg import render_fishbone
 from rca.fishbone.tree import cause_tree, flatten
 from rca.reviews import panes
 from rca.reviews.models import Review
+from rca.reviews.views import render_workspace
 from rca.validation import FieldErrors, parse_id
 
 bp = Blueprint("fishbone", __name__, template_folder="templates")
@@ -64,16 +65,12 @@ def _region(review: Review, status: int = 200, *, changed: bool = False, **feedb
     """The analysis region (or the whole pane without htmx) with this request's feedback."""
     g.fishbone_feedback = feedback
     if not g.htmx:
-        from rca.reviews.views import render_workspace  # the one builder of the workspace page
-
         return render_workspace(review, "analysis"), status
     template = FRAGMENTS.get(request.headers.get("HX-Target", ""), "fishbone/_region.html")
     # The token is read before rendering, so the answer shows at least that state: the page's
     # poller then skips a reload for this change (meeting.js), and reloads for any later one.
     token = live.change_token(db.session, review.id) if changed else None
-    resp = current_app.make_response(
-        (render_template(template, **analysis_context(review, _state())), status)
-    )
+    resp = make_response((render_template(template, **analysis_context(review, _state())), status))
     if token is not None:
         resp.headers["HX-Trigger"] = "rca:changed"
         resp.headers["X-Live-Token"] = token

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,15 @@ from rca.fishbone.frameworks import DEFAULT_FRAMEWORK, FRAMEWORKS, Framework, to
 from rca.fishbone.models import ContributoryFactor
 from rca.validation import FieldErrors, parse_choice, parse_text
 
-__all__ = ["ContributoryFactor", "SEED", "ensure_seeded", "factors", "choices_for", "add_factor"]
+__all__ = [
+    "ContributoryFactor",
+    "Factor",
+    "SEED",
+    "ensure_seeded",
+    "factors",
+    "choices_for",
+    "add_factor",
+]
 
 #: (code, default-framework category, label), from the domain reading's examples.
 SEED: tuple[tuple[str, str, str], ...] = (
@@ -76,25 +85,40 @@ def ensure_seeded(session: Session) -> None:
         pass  # another process seeded it first
 
 
-_ALL_FACTORS = select(ContributoryFactor).order_by(
-    ContributoryFactor.category, ContributoryFactor.label
-)
+class Factor(NamedTuple):
+    """One factor as screens and the learning layer read it: plain values, not an ORM row
+    (the Analysis pane reads the whole list on every load)."""
+
+    id: int
+    code: str
+    category: str
+    label: str
+    active: bool
+
+
+_ALL_FACTORS = select(
+    ContributoryFactor.id,
+    ContributoryFactor.code,
+    ContributoryFactor.category,
+    ContributoryFactor.label,
+    ContributoryFactor.active,
+).order_by(ContributoryFactor.category, ContributoryFactor.label)
 _ACTIVE_FACTORS = _ALL_FACTORS.where(ContributoryFactor.active.is_(True))
 
 
-def factors(session: Session, *, include_retired: bool = False) -> list[ContributoryFactor]:
+def factors(session: Session, *, include_retired: bool = False) -> list[Factor]:
     """The vocabulary (seeded on first use; the Analysis pane asks on every load, so the seed
     check runs only when the list comes back empty)."""
     stmt = _ALL_FACTORS if include_retired else _ACTIVE_FACTORS
-    found = list(session.scalars(stmt))
+    found = [Factor(*row) for row in session.execute(stmt)]
     if found:
         return found
     ensure_seeded(session)
-    return list(session.scalars(stmt))
+    return [Factor(*row) for row in session.execute(stmt)]
 
 
 def choices_for(
-    all_factors: list[ContributoryFactor], framework: Framework
+    all_factors: list[Factor], framework: Framework
 ) -> dict[str, list[tuple[str, str]]]:
     """Per category of ``framework``: the (code, label) factors filed under it.
 
@@ -114,7 +138,7 @@ def choices_for(
     return out
 
 
-def labels(all_factors: list[ContributoryFactor]) -> dict[str, str]:
+def labels(all_factors: list[Factor]) -> dict[str, str]:
     return {f.code: f.label for f in all_factors}
 
 

@@ -28,8 +28,13 @@ from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from rca.actions.models import Action, ActionCause
+from rca.actions.monitoring_models import EffectivenessCheck
 from rca.db import utcnow
+from rca.fishbone.models import Cause, ContributoryFactor
 from rca.graph.models import LearningState
+from rca.provider.models import Service
+from rca.reviews.models import Review
 
 T = TypeVar("T")
 _FLAG = "rca_learning_changed"
@@ -38,11 +43,6 @@ CACHE_SIZE = 64
 
 
 def _watched() -> tuple[type, ...]:
-    from rca.actions.models import Action, ActionCause
-    from rca.actions.monitoring_models import EffectivenessCheck
-    from rca.fishbone.models import Cause, ContributoryFactor
-    from rca.provider.models import Service
-    from rca.reviews.models import Review
 
     # Effectiveness checks and factor labels too: the similar-reviews panel shows both.
     return (Cause, Review, Action, ActionCause, Service, EffectivenessCheck, ContributoryFactor)

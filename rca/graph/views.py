@@ -8,6 +8,7 @@ by ``scope.scope_for`` from the signed-in user, so it counts only reviews they m
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -73,7 +74,6 @@ def _settings(args: MultiDict[str, str]) -> tuple[LearningScope, int, int]:
 
 
 def _query(scope: LearningScope, window: int, minimum: int, **extra: str) -> str:
-    from urllib.parse import urlencode
 
     args = scope.args()
     if window != WINDOW_DAYS:

@@ -1,5 +1,5 @@
 """What the fishbone asks the guidance before it records a conclusion (registered with
-``rca.fishbone.causes.check_conclusions_with``, so the fishbone never imports the guidance).
+``rca.fishbone.cause_status.check_conclusions_with``, so the fishbone never imports the guidance).
 
 ``conclusion_refusal`` answers ``(rule_id, message)`` when a rule forbids concluding ``cause`` as
 ``conclusion`` now (e.g. "staff error" as a root cause before supervision, training, workload,
@@ -16,11 +16,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from rca.db import today_london
-from rca.fishbone.causes import check_conclusions_with
+from rca.fishbone.cause_status import check_conclusions_with
 from rca.fishbone.models import Cause
 from rca.guidance import facts
+from rca.guidance.checks import names
 from rca.guidance.patterns import looks_like_staff_error
-from rca.guidance.rules import names
 from rca.reviews.models import Review
 
 STAFF_ERROR_RULE = "staff-error-tested"

@@ -44,6 +44,7 @@ class GuidanceOverride(Audited, db.Model):
     user: Mapped[User | None] = relationship()
 
     def audit_describe(self) -> str:
+        # Imported here: a cycle (rules read the facts, and the facts read this module).
         from rca.guidance.rules import RULES
 
         rule = RULES.get(self.rule)

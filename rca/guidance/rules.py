@@ -13,6 +13,8 @@ Moving past a failing rule needs a reason (``rca.guidance.overrides``). Before a
 the stage a rule gates, a failing rule is *pending*: its status is still "fail" (the API's status
 is one of pass, fail, overridden) but ``pending`` is true and the panel says "not yet" calmly
 rather than raising an alarm over causes nobody has had the chance to write.
+
+Each rule's check is in ``rca.guidance.checks``.
 """
 
 from __future__ import annotations
@@ -23,22 +25,13 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from rca.actions.smart import smart_check
-from rca.evidence.models import KINDS, MANUAL_KINDS
+from rca.guidance import checks
 from rca.guidance import facts as facts_module
+from rca.guidance.checks import Outcome
 from rca.guidance.facts import Facts
-from rca.guidance.patterns import fixes_instance_only, looks_like_staff_error
 from rca.reviews.models import STAGES, Review
-from rca.wording import excerpt
 
 STATUSES = ("pass", "fail", "overridden")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    passed: bool
-    message: str
-    fix_url: str
 
 
 @dataclass(frozen=True)
@@ -82,224 +75,6 @@ class RuleResult:
         }
 
 
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def name(text: str | None, limit: int = 60) -> str:
-    """A cause or action named in a message: quoted, shortened."""
-    return f"“{excerpt(text, limit)}”"
-
-
-def names(items: list[str], limit: int = 3) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def _analysis(f: Facts, cause_id: int | None = None) -> str:
-    url = f"/reviews/{f.review.id}/analysis"
-    return f"{url}#cause-{cause_id}" if cause_id else url
-
-
-def _actions(
-    f: Facts, *, edit: int | None = None, plan: int | str | None = None, at: str = "action-form"
-) -> str:
-    """The actions pane; with ``edit`` (an action) or ``plan`` (a cause) its form is open there,
-    and the anchor lands on the form (or on ``at`` inside it)."""
-    url = f"/reviews/{f.review.id}/actions"
-    if edit is not None:
-        return f"{url}?edit={edit}#{at}"
-    if plan is not None:
-        return f"{url}?plan={plan}#{at}"
-    return url
-
-
-def kind_label(kind: str) -> str:
-    label = KINDS.get(kind) or MANUAL_KINDS.get(kind) or kind
-    return label[0].lower() + label[1:] if not label[:3].isupper() else label
-
-
-# --- the analysis rules ------------------------------------------------------------------------
-
-
-def _two_source_kinds(f: Facts) -> Outcome:
-    supported = f.supported
-    found = sorted({k for c in supported for k in f.kinds.get(c.id, ())})
-    first = supported[0].id if supported else None
-    if not supported:
-        return Outcome(False, "No cause is marked supported yet.", _analysis(f))
-    listed = ", ".join(kind_label(k) for k in found)
-    if len(found) >= 2:
-        return Outcome(
-            True,
-            f"Supported causes rest on {len(found)} kinds of source: {listed}.",
-            _analysis(f, first),
-        )
-    if not found:
-        return Outcome(False, "No supported cause links to any evidence yet.", _analysis(f, first))
-    return Outcome(
-        False,
-        f"Supported causes rest on one kind of source only ({listed}): link evidence of another "
-        "kind, e.g. rota, supervision, training or an interview.",
-        _analysis(f, first),
-    )
-
-
-def _staff_error_tested(f: Facts) -> Outcome:
-    flagged = [c for c in f.roots if looks_like_staff_error(c.text)]
-    if not flagged:
-        return Outcome(True, "No root cause puts the event down to staff error.", _analysis(f))
-    problems = []
-    for cause in flagged:
-        missing = f.unexamined_areas(excluding=cause.id)
-        if missing:
-            problems.append((cause, missing))
-    if not problems:
-        return Outcome(
-            True,
-            f"{names([name(c.text) for c in flagged])} concluded after all five areas were "
-            "examined on evidence.",
-            _analysis(f, flagged[0].id),
-        )
-    cause, missing = problems[0]
-    return Outcome(
-        False,
-        f"{name(cause.text)} is a root cause, but {names([m.lower() for m in missing], 5)} "
-        f"{'has' if len(missing) == 1 else 'have'} not been examined (a cause there supported "
-        "or ruled out, with evidence).",
-        _analysis(f, cause.id),
-    )
-
-
-def _supported_has_evidence(f: Facts) -> Outcome:
-    bare = [c for c in f.supported if not f.kinds.get(c.id)]
-    if not f.supported:
-        return Outcome(True, "No cause is marked supported yet.", _analysis(f))
-    if not bare:
-        return Outcome(
-            True, f"All {len(f.supported)} supported causes link to evidence.", _analysis(f)
-        )
-    return Outcome(
-        False,
-        f"Supported but with no evidence linked: {names([name(c.text) for c in bare])}.",
-        _analysis(f, bare[0].id),
-    )
-
-
-def _root_cause_agreed(f: Facts) -> Outcome:
-    roots = f.roots
-    if roots:
-        count = "1 root cause" if len(roots) == 1 else f"{len(roots)} root causes"
-        return Outcome(
-            True,
-            f"{count} agreed: {names([name(c.text) for c in roots])}.",
-            _analysis(f, roots[0].id),
-        )
-    if not f.causes:
-        return Outcome(False, "No causes on the fishbone yet.", _analysis(f))
-    return Outcome(False, "No cause has been agreed as a root cause yet.", _analysis(f))
-
-
-def _target_measurable(f: Facts) -> Outcome:
-    r = f.review
-    missing = []
-    if not (r.target_measure or "").strip():
-        missing.append("a measure")
-    if r.target_threshold is None or not (0 < r.target_threshold <= 100):
-        missing.append("a threshold (a percentage above 0)")
-    if not r.target_period_weeks or r.target_period_weeks < 1:
-        missing.append("a period in weeks")
-    url = f"/reviews/{r.id}/scope#target"
-    if missing:
-        return Outcome(False, f"The improvement target lacks {names(missing)}.", url)
-    return Outcome(True, f"Target: {r.target_text}.", url)
-
-
-# --- the action rules --------------------------------------------------------------------------
-
-
-def _actions_target_causes(f: Facts) -> Outcome:
-    loose = [a for a in f.actions if not f.action_causes.get(a.id)]
-    unplanned = [c for c in f.roots if not f.actions_for(c.id)]
-    if not f.actions and not f.roots:
-        return Outcome(False, "No root causes or actions yet.", _actions(f, plan="new"))
-    parts = []
-    if loose:
-        parts.append(f"Actions linked to no cause: {names([name(a.text) for a in loose])}.")
-    if unplanned:
-        parts.append(f"Root causes with no action: {names([name(c.text) for c in unplanned])}.")
-    if parts:
-        fix = (
-            _actions(f, edit=loose[0].id, at="af-cause_ids")
-            if loose
-            else _actions(f, plan=unplanned[0].id)
-        )
-        return Outcome(False, " ".join(parts), fix)
-    return Outcome(
-        True,
-        f"All {len(f.actions)} actions address causes, and every root cause has an action.",
-        _actions(f),
-    )
-
-
-def is_system_change(action: object) -> bool:
-    """An action that changes the system, not only this instance (see ``patterns``)."""
-    return getattr(action, "kind", None) == "system" and not fixes_instance_only(
-        getattr(action, "text", "")
-    )
-
-
-def _not_symptom_only(f: Facts) -> Outcome:
-    """Flag each root cause until a system change addresses it; the ones whose actions only fix
-    the instance come first, since that is the trap the rule exists for."""
-    instance_only, unplanned = [], []
-    for cause in f.roots:
-        planned = f.actions_for(cause.id)
-        if not planned:
-            unplanned.append(cause)
-        elif not any(is_system_change(a) for a in planned):
-            instance_only.append((cause, planned))
-    if not f.roots:
-        return Outcome(False, "No root cause agreed yet.", _actions(f))
-    if instance_only:
-        cause, planned = instance_only[0]
-        others = len(instance_only) - 1 + len(unplanned)
-        more = f" ({others} more root causes have no system change yet)" if others else ""
-        return Outcome(
-            False,
-            f"{name(cause.text)} is addressed only by "
-            f"{names([name(a.text, 45) for a in planned], 2)}, which fix this instance: add a "
-            f"system change (process, ownership, tool, staffing or environment){more}.",
-            _actions(f, plan=cause.id),
-        )
-    if unplanned:
-        return Outcome(
-            False,
-            f"No system change planned yet for {names([name(c.text) for c in unplanned])}.",
-            _actions(f, plan=unplanned[0].id),
-        )
-    count = "The root cause has" if len(f.roots) == 1 else f"All {len(f.roots)} root causes have"
-    return Outcome(True, f"{count} a system change planned.", _actions(f))
-
-
-def _actions_smart(f: Facts) -> Outcome:
-    if not f.actions:
-        return Outcome(False, "No actions planned yet.", _actions(f, plan="new"))
-    failing = []
-    for action in f.actions:
-        result = smart_check(action, f.today)
-        if not result.ok:
-            failing.append((action, result.missing))
-    if not failing:
-        return Outcome(True, f"All {len(f.actions)} actions are SMART.", _actions(f))
-    action, missing = failing[0]
-    more = f" ({len(failing) - 1} more actions also fall short)" if len(failing) > 1 else ""
-    return Outcome(
-        False,
-        f"{name(action.text, 45)}: {'; '.join(missing)}{more}.",
-        _actions(f, edit=action.id),
-    )
-
-
 RULES: dict[str, Rule] = {
     r.id: r
     for r in (
@@ -310,7 +85,7 @@ RULES: dict[str, Rule] = {
             "interview) shows whether it is what happened. Inspectors compare findings with "
             "other records, so conclusions resting on one source rarely survive.",
             "actions",
-            _two_source_kinds,
+            checks.two_source_kinds,
         ),
         Rule(
             "staff-error-tested",
@@ -319,7 +94,7 @@ RULES: dict[str, Rule] = {
             "communication and handover, and management oversight have each been examined: the "
             "same error returns with the next person if the system that allowed it is unchanged.",
             "actions",
-            _staff_error_tested,
+            checks.staff_error_tested,
         ),
         Rule(
             "supported-has-evidence",
@@ -327,7 +102,7 @@ RULES: dict[str, Rule] = {
             "A cause marked supported is a finding the report will stand behind; the evidence "
             "linked to it is what shows a commissioner or inspector why.",
             "actions",
-            _supported_has_evidence,
+            checks.supported_has_evidence,
         ),
         Rule(
             "root-cause-agreed",
@@ -335,7 +110,7 @@ RULES: dict[str, Rule] = {
             "Actions planned before the review agrees why it happened tend to fix the visible "
             "problem only; agreeing the root cause first is what makes the actions target it.",
             "actions",
-            _root_cause_agreed,
+            checks.root_cause_agreed,
         ),
         Rule(
             "target-measurable",
@@ -343,7 +118,7 @@ RULES: dict[str, Rule] = {
             "Without a measure, a threshold and a period, nobody can later say whether the "
             "changes worked; the effectiveness checks measure against this target.",
             "actions",
-            _target_measurable,
+            checks.target_measurable,
         ),
         Rule(
             "actions-target-causes",
@@ -351,7 +126,7 @@ RULES: dict[str, Rule] = {
             "An action that addresses no cause is activity, not learning; a root cause with no "
             "action is a risk the review found and left in place.",
             "report",
-            _actions_target_causes,
+            checks.actions_target_causes,
         ),
         Rule(
             "not-symptom-only",
@@ -360,7 +135,7 @@ RULES: dict[str, Rule] = {
             "you; if the cause was, say, unclear ownership of updates, the same gap returns "
             "until the process, ownership or tools change.",
             "report",
-            _not_symptom_only,
+            checks.not_symptom_only,
         ),
         Rule(
             "actions-smart",
@@ -368,7 +143,7 @@ RULES: dict[str, Rule] = {
             "Specific, measurable, assigned, realistic and time-bound: a named owner, a due date, "
             "a review point and a measure are what make an action checkable later.",
             "report",
-            _actions_smart,
+            checks.actions_smart,
         ),
     )
 }

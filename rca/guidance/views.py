@@ -20,7 +20,7 @@ from flask import Blueprint, g
 from flask_login import current_user, login_required
 
 from rca import access
-from rca.audit.changes import ChangeToken, TokenCache
+from rca.audit.changes import REVIEW_TOKEN, TokenCache
 from rca.db import db, today_london
 from rca.guidance.overrides import field_name, to_explain
 from rca.guidance.rules import RuleResult, evaluate
@@ -64,7 +64,7 @@ def _next_stage(review: Review) -> str | None:
 
 
 #: Rule results are a few kB per review; a busy process has a few dozen reviews open.
-_results: TokenCache[tuple[RuleResult, ...]] = TokenCache(ChangeToken(), max_entries=256)
+_results: TokenCache[tuple[RuleResult, ...]] = TokenCache(REVIEW_TOKEN, max_entries=256)
 
 
 def guidance_for(review: Review) -> Panel:

@@ -60,10 +60,10 @@ class BackupError(Exception):
 
 
 @dataclass
-class BackupSummary:
-    path: Path
-    sha256: str
-    size: int
+class InstanceContents:
+    """What an archive holds: the database (its dialect and schema revision), the counted rows
+    and the uploads. A backup reports it of the archive it wrote, a restore of what it put back."""
+
     dialect: str
     revision: str | None
     counts: dict[str, int]
@@ -71,13 +71,26 @@ class BackupSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": str(self.path),
-            "sha256": self.sha256,
-            "size": self.size,
             "database": self.dialect,
             "revision": self.revision,
             "counts": self.counts,
             "uploads": self.uploads,
+        }
+
+
+@dataclass
+class BackupSummary:
+    path: Path
+    sha256: str
+    size: int
+    contents: InstanceContents
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "sha256": self.sha256,
+            "size": self.size,
+            **self.contents.to_json(),
         }
 
 
@@ -144,7 +157,8 @@ def backup(app: Flask, path: Path) -> BackupSummary:
             partial.unlink(missing_ok=True)
     with path.open("rb") as fh:
         digest, size = hash_stream(fh)
-    return BackupSummary(path, digest, size, dialect, info["revision"], info["counts"], uploads)
+    contents = InstanceContents(dialect, info["revision"], info["counts"], uploads)
+    return BackupSummary(path, digest, size, contents)
 
 
 def _add(tar: tarfile.TarFile, source: Path, name: str, hashes: dict[str, str]) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from rca.db import db, utcnow
 from rca.evidence.uploads import store_upload
+from rca.graph import freshness
 from rca.portability import registers, tables, values
 from rca.portability.bundle_export import REGISTERS, UPLOAD_COLUMNS, data_name, file_name
 from rca.portability.bundle_reading import Bundle, BundleRefused
@@ -112,7 +113,6 @@ def import_bundle(
     report.people_added = matched.people_added
     report.uploads = writer.store_uploads(upload_dir)
     _seal_history(session, plan.metadata, new_review, writer.history_ids)
-    from rca.graph import freshness
 
     freshness.bump(session)  # causes, a review and actions arrived through Core
     return report

@@ -20,7 +20,6 @@ import re
 import sqlite3
 import tarfile
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from rca.portability.backup import (
     FORMAT_VERSION,
     MANIFEST,
     BackupError,
+    InstanceContents,
     counts,
     database_url,
     pg_command,
@@ -46,22 +46,6 @@ from rca.portability.manifest import Damaged, compare, hash_stream
 _MEMBER = re.compile(r"^(backup\.json|database\.sqlite3|database\.pgdump|uploads/[0-9a-f]{64})$")
 #: The tables whose rows mean "this instance is in use": restore never writes over them.
 IN_USE = ("service", "user_account", "review")
-
-
-@dataclass
-class RestoreSummary:
-    dialect: str
-    revision: str | None
-    counts: dict[str, int]
-    uploads: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "database": self.dialect,
-            "revision": self.revision,
-            "counts": self.counts,
-            "uploads": self.uploads,
-        }
 
 
 def read_manifest(tar: tarfile.TarFile, label: str) -> dict[str, Any]:
@@ -90,7 +74,7 @@ def read_manifest(tar: tarfile.TarFile, label: str) -> dict[str, Any]:
     return manifest
 
 
-def restore(app: Flask, path: Path) -> RestoreSummary:
+def restore(app: Flask, path: Path) -> InstanceContents:
     if not path.is_file():
         raise BackupError(f"There is no backup at {path}.")
     try:
@@ -138,7 +122,7 @@ def restore(app: Flask, path: Path) -> RestoreSummary:
                 assert fh is not None
                 store_upload(folder, fh.read())
                 uploads += 1
-    return RestoreSummary(dialect, revision(), counts(), uploads)
+    return InstanceContents(dialect, revision(), counts(), uploads)
 
 
 def _sqlite_restore(copy: Path, target: Path) -> None:

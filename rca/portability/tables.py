@@ -37,6 +37,12 @@ REGISTERS: dict[str, tuple[str, ...]] = {
 LOCAL: dict[str, str] = {
     "meeting_presence": "who has a meeting open right now",
     "cause_undo": "this instance's undo pointers (imported History is sealed against undo)",
+    # Unique per run of this instance's incidents: carried back into the instance it came from
+    # it would clash with itself; the review it started travels without it.
+    "near_miss_decision": "this instance's decision on a run of its own incidents",
+    # Unique per (factor, service of this instance): the check it planned travels with the
+    # source review's plan; the decision stays with the services it was about.
+    "suggestion_decision": "this instance's decision on a suggestion to one of its services",
 }
 
 

@@ -30,6 +30,12 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "reports"
+#: The screen's stylesheet: its timeline marks (literal colours) are the PDF diagrams' too.
+APP_CSS = Path(__file__).parent.parent / "static" / "css" / "app.css"
+_MARKS = re.compile(
+    r"^/\* timeline marks: .*?\*/\n(.*?)^/\* end of timeline marks \*/\n", re.M | re.S
+)
+_MARKS_HERE = re.compile(r"^/\* timeline marks: .*\*/\n", re.M)
 #: Bump for a change in how data becomes a PDF that the template files do not show.
 LAYOUT_VERSION = "1"
 PAGE_DPI = 60
@@ -41,10 +47,21 @@ def _file(name: str) -> str:
 
 
 @cache
+def svg_css() -> str:
+    """The diagrams' print styles: svg.css with the screen's timeline marks (from app.css) where it
+    names them, so both are written once. A data: image fetches nothing: the rules go in."""
+    marks = _MARKS.search(APP_CSS.read_text(encoding="utf-8"))
+    assert marks is not None, "app.css must mark its timeline marks"
+    css, found = _MARKS_HERE.subn(lambda _: marks.group(1), _file("svg.css"))
+    assert found == 1, "svg.css must name the place of the timeline marks once"
+    return css
+
+
+@cache
 def template_version() -> str:
     digest = hashlib.sha256(LAYOUT_VERSION.encode())
-    for name in ("report.html", "print.css", "svg.css"):
-        digest.update(_file(name).encode())
+    for text in (_file("report.html"), _file("print.css"), svg_css()):
+        digest.update(text.encode())
     return digest.hexdigest()[:16]
 
 
@@ -57,7 +74,7 @@ def svg_data_uri(svg: str) -> Markup:
     """An SVG from a pure diagram function as a data: image, with the print styles inside it."""
     styled = re.sub(
         r"(<svg\b[^>]*>)",
-        lambda m: m.group(1) + "<style><![CDATA[" + _file("svg.css") + "]]></style>",
+        lambda m: m.group(1) + "<style><![CDATA[" + svg_css() + "]]></style>",
         svg,
         count=1,
     )

@@ -16,6 +16,7 @@ from rca.reports import drafts, issued, jobs, pdf
 from rca.reports.models import IssuedReport
 from rca.reviews import panes
 from rca.reviews.models import Review
+from rca.reviews.views import render_workspace
 from rca.security import background
 from rca.templating import render
 from rca.validation import FieldErrors
@@ -91,7 +92,6 @@ panes.register("report", "reports/pane.html", pane_context)
 
 def _pane(review: Review, status: int = 200, **extra: Any) -> Any:
     """The workspace on the report pane, with messages or a verification result."""
-    from rca.reviews.views import render_workspace
 
     return render_workspace(review, "report", **extra), status
 

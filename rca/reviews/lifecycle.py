@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, object_session
 
 from rca import access
 from rca.accounts.models import User
+from rca.db import today_london
+from rca.guidance.overrides import require_reasons
 from rca.provider.models import Service
 from rca.reviews.models import DEPTHS, SEVERITIES, STAGES, TRIGGERS, Review
 from rca.reviews.scope import terms_missing
@@ -18,12 +20,11 @@ from rca.reviews.triage import TriageFacts, count_repeats, recommend_depth
 from rca.validation import (
     Collector,
     FieldErrors,
-    not_in_future,
     parse_bool,
     parse_choice,
-    parse_date,
     parse_id,
     parse_int,
+    parse_past_date,
     parse_text,
 )
 
@@ -64,9 +65,9 @@ def _parse_triage(raw: Mapping[str, Any], today: date) -> tuple[dict[str, Any], 
         "safeguarding": parse_bool(raw.get("safeguarding")),
         "notified": parse_bool(raw.get("notified")),
     }
-    occurred = c.check("occurred_on", parse_date, raw.get("occurred_on"), label="Date of event")
-    if occurred is not None:
-        occurred = c.check("occurred_on", not_in_future, occurred, today, label="Date of event")
+    occurred = c.check(
+        "occurred_on", parse_past_date, raw.get("occurred_on"), today, label="Date of event"
+    )
     data["occurred_on"] = occurred
     repeats = raw.get("repeats_12m")
     if repeats not in (None, ""):
@@ -211,8 +212,6 @@ def move_to_stage(
     ``override-<rule>`` field, to the reason); the reasons are recorded as guidance overrides in
     the same transaction (``rca.guidance.overrides``).
     """
-    from rca.db import today_london
-    from rca.guidance.overrides import require_reasons
 
     check_version(review, version)
     to_stage = str(to_stage or "")

@@ -229,6 +229,11 @@ def test_openapi_document_describes_the_api(app):
         "/api/v1/learning/pairs": {"get"},
         "/api/v1/learning/themes": {"get"},
         "/api/v1/learning/recurrence": {"get"},
+        "/api/v1/learning/near-miss-patterns": {"get"},
+        "/api/v1/learning/near-miss-patterns/{run_key}": {"post"},
+        "/api/v1/learning/quality-statements": {"get"},
+        "/api/v1/learning/suggestions": {"get"},
+        "/api/v1/learning/suggestions/{key}": {"post"},
     }
     schemes = doc["components"]["securitySchemes"]
     assert schemes["bearerAuth"]["type"] == "http"

@@ -25,6 +25,8 @@ from rca.evidence.models import (
 )
 from rca.provider.models import PersonSupported, StaffMember
 
+#: The Contract object an import answers (CLI and API alike), its keys in order.
+CONTRACT_KEYS = ["file", "sha256", "rows_read", "imported", "duplicates", "rejected", "mapping"]
 #: A care-notes export as a care-planning system writes it (separate date and time, Y/N flag).
 CARE_NOTES_A = ["Date", "Time", "Carer", "Client ID", "Note", "Concern?"]
 #: How the care-notes export above maps to the kind's fields (proposed, and saved as a profile).

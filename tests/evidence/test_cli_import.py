@@ -13,7 +13,15 @@ from rca.db import db
 from rca.evidence.models import EvidenceRow, MappingProfile
 from rca.reviews.models import Review
 
-from ._importing import CARE_NOTES_A, CARE_NOTES_B, care_notes_a, counts, new_review, write_csv
+from ._importing import (
+    CARE_NOTES_A,
+    CARE_NOTES_B,
+    CONTRACT_KEYS,
+    care_notes_a,
+    counts,
+    new_review,
+    write_csv,
+)
 
 
 @pytest.fixture
@@ -45,15 +53,7 @@ def test_import_prints_the_contract_object(app, cli, reference, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     out = json.loads(result.stdout)
-    assert list(out) == [
-        "file",
-        "sha256",
-        "rows_read",
-        "imported",
-        "duplicates",
-        "rejected",
-        "mapping",
-    ]
+    assert list(out) == CONTRACT_KEYS
     assert (out["file"], out["rows_read"], out["imported"]) == ("notes.csv", 5, 5)
     assert out["mapping"]["text"] == "Note"
     with app.app_context():

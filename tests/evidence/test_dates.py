@@ -11,14 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rca.evidence.dates import (
-    ColumnFormat,
-    detect_column,
-    london_to_utc,
-    parse_date_cell,
-    parse_time_cell,
-    shift_span,
-)
+from rca.evidence.dates import ColumnFormat, detect_column, parse_date_cell, parse_time_cell
+from rca.evidence.london_time import london_to_utc, shift_span
 
 DMY = ColumnFormat("date", "dmy", False, "DD/MM/YYYY")
 MDY = ColumnFormat("date", "mdy", False, "MM/DD/YYYY")

@@ -48,6 +48,15 @@ def queue(app: Any, review_id: int, rows: list[list[str]]) -> int:
         return record.id
 
 
+def run_once(app: Any, jobs: Jobs, import_id: int) -> EvidenceImport:
+    """Queue the import on ``jobs``, wait until it is over, stop the consumer whatever happened."""
+    try:
+        import_job.enqueue(jobs, import_id)
+        return wait_for_import(app, import_id)
+    finally:
+        jobs.stop_consumer()
+
+
 def evidence_count(app: Any) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(EvidenceRow)) or 0
@@ -103,11 +112,7 @@ def test_a_failed_job_marks_the_import_failed_and_writes_nothing(
     with app.app_context():
         sha = db.session.get(EvidenceImport, import_id).file_sha256
     (uploads.upload_dir(app) / sha).unlink()  # the stored file is gone before the job runs
-    try:
-        import_job.enqueue(jobs, import_id)
-        record = wait_for_import(app, import_id)
-    finally:
-        jobs.stop_consumer()
+    record = run_once(app, jobs, import_id)
     assert record.status == "failed"
     assert record.error == "The uploaded file is no longer stored on this server; upload it again."
     assert record.finished_at is not None and evidence_count(app) == 0
@@ -131,11 +136,7 @@ def test_a_job_failing_mid_import_leaves_no_rows_of_the_file(
         app, "embedded", name=f"t-{uuid.uuid4().hex}", sqlite_path=str(tmp_path / "q.db")
     )
     import_id = queue(app, review_id, rows)
-    try:
-        import_job.enqueue(jobs, import_id)
-        record = wait_for_import(app, import_id)
-    finally:
-        jobs.stop_consumer()
+    record = run_once(app, jobs, import_id)
     assert record.status == "failed"
     assert "stopped unexpectedly (RuntimeError)" in (record.error or "")
     assert "nothing from this file was saved" in (record.error or "")

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from rca.db import db
 from rca.evidence import queries
 from rca.evidence.models import EvidenceRow
@@ -37,6 +39,17 @@ def _rows(review_id: int) -> None:
     db.session.commit()
 
 
+@pytest.fixture
+def review(ctx: Any, make_service: Any, make_user: Any, make_review: Any) -> Review:
+    """A review at OAK with the 150 rows of ``_rows``."""
+    oak = make_service("OAK")
+    user = make_user("lead@example.org", "investigator", [oak])
+    made = db.session.get(Review, make_review(user, oak))
+    assert made is not None
+    _rows(made.id)
+    return made
+
+
 def _walk(review: Review, step: str) -> list[list[int]]:
     pages = []
     filters = queries.EvidenceFilters()
@@ -53,13 +66,7 @@ def _walk(review: Review, step: str) -> list[list[int]]:
         filters = queries.EvidenceFilters.from_args(filters.next_args(page))
 
 
-def test_next_links_walk_the_same_rows_as_offset_paging(
-    ctx: Any, make_service: Any, make_user: Any, make_review: Any
-) -> None:
-    oak = make_service("OAK")
-    user = make_user("lead@example.org", "investigator", [oak])
-    review = db.session.get(Review, make_review(user, oak))
-    _rows(review.id)
+def test_next_links_walk_the_same_rows_as_offset_paging(review: Review) -> None:
     by_offset = _walk(review, "offset")
     by_key = _walk(review, "keyset")
     assert [len(p) for p in by_offset] == [50, 50, 50]
@@ -76,13 +83,7 @@ def test_next_links_walk_the_same_rows_as_offset_paging(
     assert [r.id for r in queries.evidence_page(db.session, review, stray).rows] == by_offset[1]
 
 
-def test_links_carry_the_cursor_and_the_filters(
-    ctx: Any, make_service: Any, make_user: Any, make_review: Any
-) -> None:
-    oak = make_service("OAK")
-    user = make_user("lead@example.org", "investigator", [oak])
-    review = db.session.get(Review, make_review(user, oak))
-    _rows(review.id)
+def test_links_carry_the_cursor_and_the_filters(review: Review) -> None:
     filters = queries.EvidenceFilters.from_args({"kind": "interview", "q": "Entry"})
     page = queries.evidence_page(db.session, review, filters)
     args = filters.next_args(page)
@@ -93,14 +94,8 @@ def test_links_carry_the_cursor_and_the_filters(
     assert "after" not in second.as_args(page=1)
 
 
-def test_every_row_as_a_cursor_splits_the_order_exactly(
-    ctx: Any, make_service: Any, make_user: Any, make_review: Any
-) -> None:
+def test_every_row_as_a_cursor_splits_the_order_exactly(review: Review) -> None:
     """Including cursors whose own date or time is NULL (the OR form, not the row value)."""
-    oak = make_service("OAK")
-    user = make_user("lead@example.org", "investigator", [oak])
-    review = db.session.get(Review, make_review(user, oak))
-    _rows(review.id)
     everything = queries.EvidenceFilters(page=1)
     ordered = [
         r.id for r in db.session.scalars(queries._ordered(queries.filtered(review, everything)))

@@ -26,7 +26,7 @@ from rca.accounts.models import User
 from rca.accounts.tokens import issue_token
 from rca.db import db
 from rca.evidence.reading import FileRefused, SheetLimits, read_table
-from rca.evidence.sheet_size import column_letters
+from rca.evidence.sheet_cells import column_letters
 from rca.reviews.models import Review
 
 from ._importing import counts, new_review, ods_bytes

@@ -6,7 +6,7 @@ import pytest
 
 from rca.accounts.models import User
 from rca.db import db
-from rca.fishbone import causes
+from rca.fishbone import cause_status, causes
 from rca.fishbone.models import Cause, CauseStatusChange
 from rca.fishbone.tree import cause_tree, flatten
 from rca.reviews.models import Review
@@ -15,6 +15,13 @@ from rca.validation import FieldErrors
 
 def _setup(fb):
     return db.session.get(Review, fb.review_id), db.session.get(User, fb.user.id)
+
+
+def _refused(review, user, fields):
+    """The errors ``add_cause`` refuses these fields with (it must refuse them)."""
+    with pytest.raises(FieldErrors) as refused:
+        causes.add_cause(db.session, review, user, fields)
+    return refused.value.errors
 
 
 def test_causes_nest_to_any_depth(ctx, fb):
@@ -44,29 +51,20 @@ def test_move_recategorises_the_subtree_and_refuses_cycles(ctx, fb):
     b = causes.add_cause(db.session, review, user, {"text": "B", "parent_id": a.id})
     c = causes.add_cause(db.session, review, user, {"text": "C", "parent_id": b.id})
     db.session.commit()
-    with pytest.raises(FieldErrors) as refused:
-        causes.move_cause(
-            db.session,
-            review,
-            a.id,
-            parent_id=c.id,
-            position=None,
-            category=None,
-            version=a.version,
-        )
-    assert "parent_id" in refused.value.errors
-    db.session.rollback()
-    with pytest.raises(FieldErrors):
-        causes.move_cause(
-            db.session,
-            review,
-            a.id,
-            parent_id=a.id,
-            position=None,
-            category=None,
-            version=a.version,
-        )
-    db.session.rollback()
+    # Under its own grandchild, and under itself: both would make a cycle.
+    for parent in (c, a):
+        with pytest.raises(FieldErrors) as refused:
+            causes.move_cause(
+                db.session,
+                review,
+                a.id,
+                parent_id=parent.id,
+                position=None,
+                category=None,
+                version=a.version,
+            )
+        assert "parent_id" in refused.value.errors
+        db.session.rollback()
     b = db.session.get(Cause, b.id)
     causes.move_cause(
         db.session, review, b.id, parent_id=None, position=0, category="training", version=b.version
@@ -108,18 +106,12 @@ def test_moves_by_direction_reorder_siblings(ctx, fb):
 
 def test_evidence_from_another_review_is_refused(ctx, fb):
     review, user = _setup(fb)
-    with pytest.raises(FieldErrors) as refused:
-        causes.add_cause(
-            db.session,
-            review,
-            user,
-            {
-                "text": "Agency staff unfamiliar with MAR",
-                "category": "training",
-                "evidence_ids": [fb.evidence["mar"], fb.other_evidence],
-            },
-        )
-    assert refused.value.errors == {
+    fields = {
+        "text": "Agency staff unfamiliar with MAR",
+        "category": "training",
+        "evidence_ids": [fb.evidence["mar"], fb.other_evidence],
+    }
+    assert _refused(review, user, fields) == {
         "evidence_ids": f"Evidence #{fb.other_evidence} is not part of this review."
     }
     db.session.rollback()
@@ -174,21 +166,15 @@ def test_a_status_change_needs_a_reason_and_keeps_it(ctx, fb):
         "supported",
         "Handover book blank 3/9",
     )
-    assert [c.reason for c in causes.status_changes(db.session, review)] == [
+    assert [c.reason for c in cause_status.status_changes(db.session, review)] == [
         "Handover book blank 3/9"
     ]
 
 
 def test_bad_input_names_the_field(ctx, fb):
     review, user = _setup(fb)
-    with pytest.raises(FieldErrors) as refused:
-        causes.add_cause(
-            db.session,
-            review,
-            user,
-            {"text": " ", "category": "nowhere", "status": "maybe", "factor_code": "nope"},
-        )
-    assert set(refused.value.errors) == {"text", "category", "status", "factor_code"}
+    fields = {"text": " ", "category": "nowhere", "status": "maybe", "factor_code": "nope"}
+    assert set(_refused(review, user, fields)) == {"text", "category", "status", "factor_code"}
 
 
 def test_delete_takes_the_whys_with_it(ctx, fb):

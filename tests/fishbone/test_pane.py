@@ -181,3 +181,42 @@ def test_the_live_parts_answer_fresh_and_the_token_of_a_change(fb, web_as):
     assert web_as(fb.outsider).get(f"{base}/analysis/outline", headers=HTMX).status_code == 404
     reader = web_as(fb.reader).get(f"{base}/analysis/outline", headers=HTMX)
     assert reader.status_code == 200 and 'id="fb-quick-text"' not in reader.text
+
+
+def test_a_coded_cause_shows_its_factor_in_the_outline_and_the_panel_offers_the_list(
+    fb, web_as, app
+):
+    """The row's label comes with the cause; the whole vocabulary is read only where it is
+    chosen from (the row's panel)."""
+    from sqlalchemy import event
+
+    web = web_as(fb.user)
+    base = f"/reviews/{fb.review_id}/causes"
+    web.post(base, {"text": "Agency staff unfamiliar with MAR", "category": "training"})
+    with app.app_context():
+        from rca.fishbone.vocabulary import ensure_seeded
+
+        ensure_seeded(db.session)  # as migration 0004 leaves it (the tests empty every table)
+        cause = db.session.query(Cause).one()
+        cause.factor_code, cause.status = "training.agency-mar", "supported"
+        db.session.commit()
+        cause_id, engine = cause.id, db.engine
+    read_vocabulary: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM contributory_factor" in (
+            " ".join(statement.split())
+        ):
+            read_vocabulary.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page = web.get(f"/reviews/{fb.review_id}/analysis")
+        assert '<span class="fb-factor">Agency staff unfamiliar with MAR</span>' in page.text
+        assert read_vocabulary == []
+        panel = web.get(f"/reviews/{fb.review_id}/analysis?edit={cause_id}")
+        assert "Unclear escalation thresholds" not in panel.text  # another bone's factor
+        assert '<option value="training.agency-mar" selected>' in panel.text
+        assert len(read_vocabulary) == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)

@@ -177,3 +177,35 @@ def test_the_default_layout_is_what_the_pdf_always_had():
     assert float(ET.fromstring(default).get("width")) > 1400  # noqa: S314  (our own output)
     compact = render_fishbone("Problem", FRAMEWORK, tree, layout="compact")
     assert compact.count('class="fb-spine"') == 3  # two bands and the line joining them
+
+
+def test_a_remembered_picture_changes_with_everything_it_shows():
+    """Pictures are kept by what they are drawn from: each thing the picture shows, changed,
+    gives a new picture, and an equal tree gives the picture drawn before."""
+    from dataclasses import replace
+
+    from rca.fishbone.tree import EvidenceRef
+
+    link = EvidenceRef(7, "care-notes", None, "Note")
+
+    def tree(**changes: object) -> list[CauseNode]:
+        why = node(2, "No handover sheet", parent=1, depth=1)
+        fields = {"children": [why], "evidence": [link], **changes}
+        cause = replace(node(1, "Handover missed"), **fields)
+        return [cause, node(3, "Rota gap on evenings", "staffing")]
+
+    first = render_fishbone("Fall in the lounge", FRAMEWORK, tree())
+    assert render_fishbone("Fall in the lounge", FRAMEWORK, tree()) == first
+    changed = [
+        render_fishbone("Fall in the corridor", FRAMEWORK, tree()),
+        render_fishbone("Fall in the lounge", FRAMEWORKS["yorkshire"], tree()),
+        render_fishbone("Fall in the lounge", FRAMEWORK, tree(), highlight=1),
+        render_fishbone("Fall in the lounge", FRAMEWORK, tree(), layout="compact"),
+        render_fishbone("Fall in the lounge", FRAMEWORK, tree(text="Handover not given")),
+        render_fishbone("Fall in the lounge", FRAMEWORK, tree(category="communication")),
+        render_fishbone("Fall in the lounge", FRAMEWORK, tree(status="supported")),
+        render_fishbone("Fall in the lounge", FRAMEWORK, tree(conclusion="root")),
+        render_fishbone("Fall in the lounge", FRAMEWORK, tree(evidence=[link, link])),
+        render_fishbone("Fall in the lounge", FRAMEWORK, tree(children=[])),
+    ]
+    assert len({first, *changed}) == len(changed) + 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rca.db import db
-from rca.fishbone.causes import ConclusionRefused
+from rca.fishbone.cause_status import ConclusionRefused
 from rca.fishbone.models import Cause
 from rca.guidance.gate import conclusion_refusal
 from rca.guidance.patterns import looks_like_staff_error

@@ -82,6 +82,15 @@ def same_people(source: Flask, target: Flask, service_code: str = "OAK") -> None
         db.session.commit()
 
 
+@pytest.fixture
+def report_bundle(app: Flask, report_review: Any, tmp_path: Path) -> Path:
+    """The report review exported as a bundle, ``b.zip`` in the test's folder."""
+    with app.app_context():
+        reference = db.session.get(Review, report_review.review_id).reference
+    export(app, reference, tmp_path / "b.zip")
+    return tmp_path / "b.zip"
+
+
 def count(flask_app: Flask, model: Any) -> int:
     with flask_app.app_context():
         return db.session.scalar(select(func.count()).select_from(model)) or 0
@@ -178,20 +187,17 @@ def test_the_imported_review_works_and_its_history_names_the_same_people(
 
 
 def test_the_same_bundle_imported_twice_is_imported_once(
-    app: Flask, other: Flask, report_review: Any, tmp_path: Path
+    app: Flask, other: Flask, report_review: Any, report_bundle: Path
 ) -> None:
-    with app.app_context():
-        reference = db.session.get(Review, report_review.review_id).reference
-    export(app, reference, tmp_path / "b.zip")
     same_people(app, other)
-    first = imported(other, tmp_path / "b.zip")
+    first = imported(other, report_bundle)
     before = {m.__name__: count(other, m) for m in (Review, AuditEntry, StaffMember)}
-    again = imported(other, tmp_path / "b.zip")
+    again = imported(other, report_bundle)
     assert again["already_imported"] is True
     assert again["review"] == first["review"]
     assert {m.__name__: count(other, m) for m in (Review, AuditEntry, StaffMember)} == before
     # Back into the instance it came from: the review is already there.
-    assert imported(app, tmp_path / "b.zip")["review"]["id"] == report_review.review_id
+    assert imported(app, report_bundle)["review"]["id"] == report_review.review_id
 
 
 def _rewrite(source: Path, target: Path, change: dict[str, bytes | None]) -> None:
@@ -207,18 +213,15 @@ def _rewrite(source: Path, target: Path, change: dict[str, bytes | None]) -> Non
 
 
 def test_a_changed_file_is_refused_naming_the_file_and_both_hashes(
-    app: Flask, other: Flask, report_review: Any, tmp_path: Path
+    app: Flask, other: Flask, report_bundle: Path, tmp_path: Path
 ) -> None:
-    with app.app_context():
-        reference = db.session.get(Review, report_review.review_id).reference
-    export(app, reference, tmp_path / "b.zip")
     same_people(app, other)
-    with zipfile.ZipFile(tmp_path / "b.zip") as z:
+    with zipfile.ZipFile(report_bundle) as z:
         causes = json.loads(z.read("data/cause.json"))
         listed = json.loads(z.read("manifest.json"))["files"]["data/cause.json"]
     causes["rows"][0][causes["columns"].index("text")] = "Nobody was to blame"
     changed = json.dumps(causes).encode()
-    _rewrite(tmp_path / "b.zip", tmp_path / "bad.zip", {"data/cause.json": changed})
+    _rewrite(report_bundle, tmp_path / "bad.zip", {"data/cause.json": changed})
     result = import_(other, tmp_path / "bad.zip")
     assert result.exit_code == 1
     message = result.output
@@ -229,15 +232,15 @@ def test_a_changed_file_is_refused_naming_the_file_and_both_hashes(
     assert "Nothing was imported" in message
     assert count(other, Review) == 0 and count(other, StaffMember) == 0
 
-    _rewrite(tmp_path / "b.zip", tmp_path / "less.zip", {"data/action.json": None})
+    _rewrite(report_bundle, tmp_path / "less.zip", {"data/action.json": None})
     result = import_(other, tmp_path / "less.zip")
     assert result.exit_code == 1 and "data/action.json is listed in its manifest" in result.output
 
-    _rewrite(tmp_path / "b.zip", tmp_path / "more.zip", {"files/" + "0" * 64: b"extra"})
+    _rewrite(report_bundle, tmp_path / "more.zip", {"files/" + "0" * 64: b"extra"})
     result = import_(other, tmp_path / "more.zip")
     assert result.exit_code == 1 and "not in its manifest" in result.output
 
-    _rewrite(tmp_path / "b.zip", tmp_path / "escape.zip", {"../../etc/cron.d/x": b"x"})
+    _rewrite(report_bundle, tmp_path / "escape.zip", {"../../etc/cron.d/x": b"x"})
     result = import_(other, tmp_path / "escape.zip")
     assert result.exit_code == 1 and "has no place in a review bundle" in result.output
 
@@ -248,12 +251,9 @@ def test_a_changed_file_is_refused_naming_the_file_and_both_hashes(
 
 
 def test_registers_are_matched_by_natural_key_and_the_rest_is_reported(
-    app: Flask, other: Flask, report_review: Any, tmp_path: Path
+    other: Flask, report_bundle: Path
 ) -> None:
-    with app.app_context():
-        reference = db.session.get(Review, report_review.review_id).reference
-    export(app, reference, tmp_path / "b.zip")
-    result = import_(other, tmp_path / "b.zip")
+    result = import_(other, report_bundle)
     assert result.exit_code == 1
     assert "There is no service OAK here" in result.output
     with other.app_context():
@@ -264,7 +264,7 @@ def test_registers_are_matched_by_natural_key_and_the_rest_is_reported(
         db.session.add(StaffMember(service_id=home.id, name="amy  PATEL", role="Senior Carer"))
         db.session.add(PersonSupported(service_id=home.id, reference="P-1042"))
         db.session.commit()
-    report = imported(other, tmp_path / "b.zip", "--service", "ELM")
+    report = imported(other, report_bundle, "--service", "ELM")
     assert report["service"] == "ELM"
     assert report["not_matched"]["users"] == ["Ivy Investigator <inv@example.org>"]
     assert sorted(report["not_matched"]["staff_added"]) == [
@@ -287,11 +287,10 @@ def test_registers_are_matched_by_natural_key_and_the_rest_is_reported(
 
 
 def test_a_taken_reference_gets_the_next_free_one(
-    app: Flask, other: Flask, report_review: Any, tmp_path: Path, make_user: Any
+    app: Flask, other: Flask, report_review: Any, report_bundle: Path, make_user: Any
 ) -> None:
     with app.app_context():
         reference = db.session.get(Review, report_review.review_id).reference
-    export(app, reference, tmp_path / "b.zip")
     same_people(app, other)
     with other.app_context():
         from rca.reviews import lifecycle
@@ -311,7 +310,7 @@ def test_a_taken_reference_gets_the_next_free_one(
         )
         db.session.commit()
         assert taken.reference == reference
-    report = imported(other, tmp_path / "b.zip")
+    report = imported(other, report_bundle)
     assert report["reference_was"] == reference
     assert report["review"]["reference"] != reference
 

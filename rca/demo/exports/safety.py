@@ -137,7 +137,27 @@ def lunchtime_near_miss(ctx: Context) -> list[DemoFile]:
         r["code"] = {"A": "Given", "R": "Refused"}[r["code"]]
         if r["scheduled"] == at(D(2026, 11, 9), 12) and r["person"] == "RIV-P-124":
             r.update(given=at(D(2026, 11, 9), 13, 10).time(), code="Given (late)")
+    # Two earlier lunchtime near misses in the same log: with the reviewed one, three of one
+    # type at RIV within 18 days, the demo's near-miss pattern (rca/governance/near_miss.py).
     incidents = logs.incidents(ctx, 3) + [
+        {
+            "at": at(D(2026, 10, 23), 12, 40),
+            "staff": "Ryan Bell",
+            "person": "RIV-P-113",
+            "type": "Near miss",
+            "severity": "No harm",
+            "text": "Lunchtime blister pack for another person picked up at the office; noticed "
+            "at the door before anything was given.",
+        },
+        {
+            "at": at(D(2026, 11, 2), 12, 55),
+            "staff": "Owen Parry",
+            "person": "RIV-P-108",
+            "type": "Near miss",
+            "severity": "No harm",
+            "text": "Lunch visit dropped from the run sheet after a rota change; the office rang "
+            "at 12:30 and the dose was given on time.",
+        },
         {
             "at": at(D(2026, 11, 9), 13, 5),
             "staff": "Ioana Popescu",

@@ -47,20 +47,6 @@ def without(mapping: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in (mapping or {}).items() if k not in keys}
 
 
-#: Asset URLs already built, per mount point (a proxy may serve the app under a prefix).
-_ASSETS: dict[tuple[str, str], str] = {}
-
-
-def asset(filename: str) -> str:
-    """``url_for('static', filename=...)``, built once per file: every page links a dozen
-    stylesheets and scripts, and building each URL on every page showed in its profile."""
-    key = (request.script_root, filename)
-    url = _ASSETS.get(key)
-    if url is None:
-        url = _ASSETS[key] = url_for("static", filename=filename)
-    return url
-
-
 #: Links already built: (mount point, endpoint, values) -> URL. A URL depends on nothing else
 #: (the rules are fixed once the app is built), and a page builds dozens of the same links.
 _LINKS: dict[tuple[str, str, tuple[tuple[str, Any], ...]], str] = {}
@@ -70,7 +56,8 @@ _MAX_LINKS = 20_000
 def link(endpoint: str, **values: Any) -> str:
     """``url_for(endpoint, **values)`` for a plain link (a full endpoint name, no ``_external``
     or ``_anchor``), remembered: the navigation, the review's stage tabs and lists of reviews
-    ask for the same few URLs on every page."""
+    ask for the same few URLs on every page. A link made once (the live poll's, which carries
+    the change token) is better built with ``url_for``: it would only churn this store."""
     key = (request.script_root, endpoint, tuple(sorted(values.items())))
     url = _LINKS.get(key)
     if url is None:
@@ -79,6 +66,11 @@ def link(endpoint: str, **values: Any) -> str:
             _LINKS.clear()  # a crude bound: ids of reviews seen come and go
         _LINKS[key] = url
     return url
+
+
+def asset(filename: str) -> str:
+    """A static file's URL (every page links a dozen stylesheets and scripts), remembered."""
+    return link("static", filename=filename)
 
 
 def init_app(app: Flask) -> None:

@@ -42,7 +42,8 @@ from rca.fishbone.svg_layout import (
     cause_lines,
     wrap,
 )
-from rca.fishbone.tree import CauseNode, EvidenceRef
+from rca.fishbone.svg_shape import picture_shape, tree_of
+from rca.fishbone.tree import CauseNode
 from rca.xmltext import escape  # markupsafe's, minus characters XML cannot carry
 
 STATUS_MARK = {"hypothesis": "?", "supported": "✓", "ruled-out": "✗"}
@@ -70,22 +71,7 @@ def render_fishbone(
     The same picture is asked for again and again (every Analysis pane load, every meeting
     reload, by everyone in the room), so pictures are kept by what they are drawn from.
     """
-    return _remembered(problem, framework, tuple(_drawn_from(n) for n in tree), highlight, layout)
-
-
-def _drawn_from(node: CauseNode) -> Hashable:
-    """What of a cause the picture shows: every field the drawing below reads (add any field
-    it comes to read here too: tests/fishbone/test_svg.py changes each one)."""
-    return (
-        node.id,
-        node.parent_id,
-        node.text,
-        node.category,
-        node.status,
-        node.conclusion,
-        len(node.evidence),
-        tuple(_drawn_from(c) for c in node.children),
-    )
+    return _remembered(problem, framework, picture_shape(tree), highlight, layout)
 
 
 @lru_cache(maxsize=256)
@@ -96,33 +82,7 @@ def _remembered(
     highlight: int | None,
     layout: Literal["default", "compact"],
 ) -> str:
-    return _draw(problem, framework, _nodes_of(shape), highlight, layout)
-
-
-def _nodes_of(shape: tuple[Hashable, ...], depth: int = 0) -> list[CauseNode]:
-    """The tree back from its shape, so the drawing cannot read what the key left out."""
-    out = []
-    for cause_id, parent_id, text, category, status, conclusion, links, children in shape:  # type: ignore[misc]
-        out.append(
-            CauseNode(
-                id=cause_id,
-                text=text,
-                category=category,
-                status=status,
-                conclusion=conclusion,
-                factor_code=None,
-                version=0,
-                depth=depth,
-                evidence=[_LINK] * links,
-                children=_nodes_of(children, depth + 1),
-                parent_id=parent_id,
-            )
-        )
-    return out
-
-
-#: The picture counts a cause's evidence links; it never reads one.
-_LINK = EvidenceRef(0, "", None, "")
+    return _draw(problem, framework, tree_of(shape), highlight, layout)
 
 
 def _draw(

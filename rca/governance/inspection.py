@@ -38,32 +38,8 @@ from rca.governance.statement_models import StatementOverride
 from rca.governance.tagging import FINDING_CONCLUSIONS, Tagging, tag_review
 from rca.graph.scope import LearningScope
 from rca.provider.models import Service, StaffMember
-from rca.reviews.models import STAGES, Review
-
-
-@dataclass(frozen=True)
-class ReviewRef:
-    id: int
-    reference: str
-    title: str
-    service: str
-    service_name: str
-    occurred_on: date
-    stage: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "reference": self.reference,
-            "title": self.title,
-            "service": self.service,
-            "occurred_on": self.occurred_on.isoformat(),
-            "stage": self.stage,
-        }
-
-    @property
-    def stage_label(self) -> str:
-        return STAGES.get(self.stage, self.stage)
+from rca.reviews.heading import ReviewHeading
+from rca.reviews.models import Review
 
 
 @dataclass(frozen=True)
@@ -167,7 +143,7 @@ class SharingRef:
 @dataclass
 class StatementEvidence:
     statement: QualityStatement
-    reviews: list[ReviewRef] = field(default_factory=list)
+    reviews: list[ReviewHeading] = field(default_factory=list)
     findings: list[FindingRef] = field(default_factory=list)
     actions: list[ActionRef] = field(default_factory=list)
     effectiveness: list[CheckRef] = field(default_factory=list)
@@ -204,7 +180,7 @@ _OWNER = aliased(User)
 _STAFF = aliased(StaffMember)
 
 
-def _reviews(session: Session, scope: LearningScope) -> dict[int, ReviewRef]:
+def _reviews(session: Session, scope: LearningScope) -> dict[int, ReviewHeading]:
     rows = session.execute(
         select(
             Review.id,
@@ -219,7 +195,7 @@ def _reviews(session: Session, scope: LearningScope) -> dict[int, ReviewRef]:
         .where(*scope.where())
         .order_by(Review.occurred_on, Review.id)
     ).all()
-    return {r[0]: ReviewRef(*r) for r in rows}
+    return {r[0]: ReviewHeading(*r) for r in rows}
 
 
 def _in(ids: list[int], column: Any) -> Any:

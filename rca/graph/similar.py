@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func, literal, select
@@ -32,7 +31,8 @@ from rca.graph.freshness import FigureCache, remembered
 from rca.graph.recurring import factor_labels
 from rca.graph.scope import LearningScope, counted
 from rca.provider.models import Service
-from rca.reviews.models import STAGES, Review
+from rca.reviews.heading import ReviewHeading
+from rca.reviews.models import Review
 
 LIMIT = 5
 #: Panels the process keeps: one per (review, reader's services), apart from the figures' cache
@@ -41,14 +41,7 @@ PANELS = FigureCache(1024)
 
 
 @dataclass(frozen=True)
-class SimilarReview:
-    review_id: int
-    reference: str
-    title: str
-    service: str
-    service_name: str
-    occurred_on: date
-    stage: str
+class SimilarReview(ReviewHeading):
     score: float
     #: Shared codes, rarest first, with their labels.
     shared_factors: tuple[str, ...]
@@ -60,8 +53,8 @@ class SimilarReview:
     verdict: str | None
 
     @property
-    def stage_label(self) -> str:
-        return STAGES.get(self.stage, self.stage)
+    def review_id(self) -> int:
+        return self.id
 
     @property
     def verdict_label(self) -> str | None:
@@ -197,7 +190,7 @@ def _details(
         actions, done = acted.get(rid, (0, 0))
         out.append(
             SimilarReview(
-                review_id=rid,
+                id=rid,
                 reference=row.reference,
                 title=row.title,
                 service=row.code,

@@ -72,10 +72,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rca.governance.suggestion_views import bp as suggestions_bp
 
     app.register_blueprint(suggestions_bp)
+    from rca.governance.dashboard_views import bp as dashboard_bp
     from rca.governance.inspection_views import bp as inspection_bp
     from rca.governance.statement_views import bp as quality_statements_bp
 
     app.register_blueprint(inspection_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(quality_statements_bp)
     init_api(app)
 
@@ -120,6 +122,7 @@ def _import_models() -> None:
     import rca.evidence.models
     import rca.fishbone.meeting_models
     import rca.fishbone.models
+    import rca.governance.pack_models
     import rca.governance.pattern_models
     import rca.governance.statement_models
     import rca.governance.suggestion_models

@@ -67,8 +67,22 @@ def visible_service_ids(user: User) -> set[int] | None:
 
 
 def services_for(user: User, permission: Permission = "view") -> list[Service]:
+    """The services where ``can(user, permission, ...)``, by name; the roles are gathered once
+    (a provider group's admin would otherwise scan their memberships for each of 200)."""
     services = db.session.scalars(select(Service).order_by(Service.name)).all()
-    return [s for s in services if can(user, permission, s.id)]
+    if not user.is_authenticated or not user.active:
+        return []
+    everywhere = [m.role for m in user.memberships if m.service_id is None]
+    at: dict[int, list[str]] = {}
+    for m in user.memberships:
+        if m.service_id is not None:
+            at.setdefault(m.service_id, []).append(m.role)
+
+    def granted(roles: list[str]) -> bool:
+        return bool(roles) and min(roles, key=_RANK.__getitem__) in GRANTS[permission]
+
+    anywhere = granted(everywhere)
+    return [s for s in services if (granted(everywhere + at[s.id]) if s.id in at else anywhere)]
 
 
 def restrict_to_visible(stmt: Select, user: User, service_column: Any) -> Select:

@@ -4,8 +4,8 @@ A figure across a provider's reviews reads every coded cause in scope: cheap for
 seconds for a group with 100,000 reviews. So each process keeps the figures it worked out, keyed
 by the *generation* of the data: one row (``learning_state``) whose value changes, in the same
 transaction, whenever a cause, a review, an action, the link between an action and a cause, an
-effectiveness check, a contributory factor or a service is added, changed or removed through the
-ORM (every screen, the API and the demo).
+effectiveness check, a sharing of learning, a contributory factor or a service is added, changed
+or removed through the ORM (every screen, the API and the demo).
 Reading it is one primary-key lookup, so a warm figure costs that and a dictionary lookup.
 
 The new value is random rather than a counter: the tests empty every table between tests, and a
@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rca.actions.models import Action, ActionCause
-from rca.actions.monitoring_models import EffectivenessCheck
+from rca.actions.monitoring_models import Dissemination, DisseminationStaff, EffectivenessCheck
 from rca.db import utcnow
 from rca.fishbone.models import Cause, ContributoryFactor
 from rca.graph.models import LearningState
@@ -44,8 +44,19 @@ CACHE_SIZE = 64
 
 def _watched() -> tuple[type, ...]:
 
-    # Effectiveness checks and factor labels too: the similar-reviews panel shows both.
-    return (Cause, Review, Action, ActionCause, Service, EffectivenessCheck, ContributoryFactor)
+    # Effectiveness checks and factor labels too: the similar-reviews panel shows both; learning
+    # shared for the governance dashboard (rca.governance.dashboard).
+    return (
+        Cause,
+        Review,
+        Action,
+        ActionCause,
+        Service,
+        EffectivenessCheck,
+        ContributoryFactor,
+        Dissemination,
+        DisseminationStaff,
+    )
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:

@@ -40,6 +40,10 @@ MAX_WINDOW_DAYS = 1095
 UNSPECIFIED = "unspecified"
 
 
+#: Action strengths as the figures name them.
+STRENGTHS = {"system": "System changes", "individual": "Individual actions"}
+
+
 class days_between(FunctionElement):  # noqa: N801 - reads as SQL
     """Whole days from the first date to the second (SQLite stores dates as text)."""
 

@@ -87,12 +87,12 @@ def everything_for(user: User) -> LearningScope:
 def scope_for(session: Session, user: User, raw: Mapping[str, Any]) -> LearningScope:
     """The scope the filters ask for, within what the user may see; FieldErrors on bad input.
 
-    ``service`` is a service code, ``kind`` a service kind, ``since``/``until`` dates (ISO or
-    UK). A service the user holds no role at is refused with the same words as one that does not
-    exist, so the answer says nothing about which services exist.
+    ``service`` is one or more service codes (``service_codes``), ``kind`` a service kind,
+    ``since``/``until`` dates (ISO or UK). A service the user holds no role at is refused with
+    the same words as one that does not exist, so the answer says nothing about which exist.
     """
     c = Collector()
-    code = str(raw.get("service") or "").strip() or None
+    codes = service_codes(raw)
     kind = str(raw.get("kind") or "").strip() or None
     since = c.check("since", parse_date, raw.get("since"), label="From", required=False)
     until = c.check("until", parse_date, raw.get("until"), label="To", required=False)
@@ -103,12 +103,21 @@ def scope_for(session: Session, user: User, raw: Mapping[str, Any]) -> LearningS
     visible = access.visible_service_ids(user)
     ids: set[int] | None = None if visible is None else set(visible)
     label = "All services" if visible is None else "Your services"
-    if code is not None:
-        service = session.scalar(select(Service).where(Service.code == code))
-        if service is None or (visible is not None and service.id not in visible):
-            c.errors["service"] = f"There is no service {code[:32]} that you may see."
+    if codes:
+        found = {s.code: s for s in session.scalars(select(Service).where(Service.code.in_(codes)))}
+        chosen = [found.get(code) for code in codes]
+        missing = [
+            code
+            for code, service in zip(codes, chosen, strict=True)
+            if service is None or (visible is not None and service.id not in visible)
+        ]
+        if missing:
+            c.errors["service"] = f"There is no service {missing[0][:32]} that you may see."
         else:
-            ids, label = {service.id}, service.name
+            names = [s.name for s in chosen if s is not None]
+            ids = {s.id for s in chosen if s is not None}
+            label = ", ".join(names) if len(names) <= 3 else f"{len(names)} services"
+    code = ",".join(codes) or None
     if kind is not None and not c.errors:
         of_kind = set(session.scalars(select(Service.id).where(Service.kind == kind)))
         ids = of_kind if ids is None else ids & of_kind
@@ -116,6 +125,16 @@ def scope_for(session: Session, user: User, raw: Mapping[str, Any]) -> LearningS
             label = f"{SERVICE_KINDS[kind]}s"
     c.raise_if_any()
     return LearningScope(None if ids is None else frozenset(ids), since, until, label, code, kind)
+
+
+def service_codes(raw: Mapping[str, Any]) -> list[str]:
+    """The ``service`` filter's codes: repeated (``service=A&service=B``), comma-separated, or
+    one; blanks dropped, each once, in the order given."""
+    values = raw.getlist("service") if hasattr(raw, "getlist") else raw.get("service")
+    if not isinstance(values, list | tuple):
+        values = [values]
+    codes = [c.strip() for v in values for c in str(v or "").split(",")]
+    return list(dict.fromkeys(c for c in codes if c))
 
 
 def reviews_in(scope: LearningScope) -> Select[Any]:

@@ -20,7 +20,7 @@ from rca.actions.models import ACTION_KINDS, ACTION_TYPES
 from rca.db import db, today_london
 from rca.graph import drill, freshness, jobs, snapshot
 from rca.graph.pairs import MIN_REVIEWS
-from rca.graph.recurrence import MAX_WINDOW_DAYS, UNSPECIFIED, WINDOW_DAYS
+from rca.graph.recurrence import MAX_WINDOW_DAYS, STRENGTHS, UNSPECIFIED, WINDOW_DAYS
 from rca.graph.recurring import factor_labels
 from rca.graph.scope import LearningScope, check_factor, everything_for, scope_for
 from rca.graph.similar import SimilarPanel, similar_panel
@@ -35,7 +35,6 @@ from rca.validation import Collector, FieldErrors, parse_int
 bp = Blueprint("learning", __name__, template_folder="templates")
 
 PAGE = "graph/learning.html"
-STRENGTHS = {"system": "System changes", "individual": "Individual actions"}
 
 
 @bp.before_request

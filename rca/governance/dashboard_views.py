@@ -11,7 +11,6 @@ every service it covers.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -23,7 +22,7 @@ from rca.governance import dashboard_charts, meeting_pack
 from rca.governance.dashboard import AGE_BANDS
 from rca.governance.dashboard_charts import month_label
 from rca.governance.pack_models import IssuedPack
-from rca.graph.scope import LearningScope, scope_for, service_codes
+from rca.graph.scope import scope_for, service_codes
 from rca.provider.models import SERVICE_KINDS
 from rca.templating import render
 from rca.validation import FieldErrors
@@ -39,25 +38,15 @@ def require_login() -> None:
     """Every dashboard screen needs a signed-in user."""
 
 
-def _query(scope: LearningScope) -> str:
-    args = scope.args()
-    codes = args.pop("service", "")
-    pairs = [("service", code) for code in codes.split(",") if code] + list(args.items())
-    return urlencode(pairs)
-
-
 def _form(args: MultiDict[str, str], errors: dict[str, str] | None = None) -> dict[str, Any]:
+    visible = access.visible_service_ids(current_user)
     return {
         "services": access.services_for(current_user),
         "kinds": SERVICE_KINDS,
         "values": args,
         "chosen": service_codes(args),
         "errors": errors or {},
-        "packs": [
-            p
-            for p in meeting_pack.issued_packs(db.session)
-            if p.may_open(access.visible_service_ids(current_user))
-        ],
+        "packs": [p for p in meeting_pack.issued_packs(db.session) if p.may_open(visible)],
     }
 
 
@@ -81,7 +70,6 @@ def page():  # type: ignore[no-untyped-def]
         keys=dashboard_charts.keys(d),
         bands=[name for name, _ in AGE_BANDS],
         month_label=month_label,
-        query=_query(scope),
         **_form(request.args),
     )
 

@@ -11,6 +11,8 @@ incident-log rows, 600 effectiveness checks and 300 briefings. Then:
   after a change finds them), paired with the signed-in floor of ``bench/pages.py``; goal <= 3x;
 - ``chart_<name>``: each chart's SVG drawn cold (the chart memo emptied), median ms; goal
   <= 20 ms; the baseline is vl-convert drawing a one-bar chart, the least any chart costs;
+- ``near_miss_page``: server time of ``/learning/patterns`` over the 20,000 incident rows,
+  paired with the same floor; reported, no goal set by the issue;
 - ``quality_pack_pdf``: the whole pack (figures read, charts drawn, HTML rendered, PDF laid
   out) against bare WeasyPrint of the same HTML with the same print CSS; goal <= 1.15x.
 
@@ -160,6 +162,13 @@ def main() -> None:
         cpu = {"cpu_ms": round(page[1], 2), "baseline_cpu_ms": round(floor[1], 2)}
         line("dashboard_page", page[0], floor[0], pages.PAGE_GOAL, "ms", statements=statements,
              reviews=args.reviews, **cpu)  # fmt: skip
+
+        # The near-miss patterns page reads every incident row of the services it covers.
+        patterns_get = pages.checked(client, "/learning/patterns")
+        patterns_get()
+        page, floor = pages.paired_medians(patterns_get, floor_get, max(10, args.iterations // 10))
+        line("near_miss_page", page[0], floor[0], None, "ms", incident_rows=20_000,
+             statements=pages.statements_per_request(app, patterns_get))  # fmt: skip
 
         with app.app_context():
             scope = LearningScope(None)

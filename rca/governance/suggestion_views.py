@@ -104,10 +104,9 @@ def decide(key: str):  # type: ignore[no-untyped-def]
         db.session.rollback()
         failed = (key, exc.errors, request.form.to_dict())
         if g.htmx:
-            return _card(
-                decisions.open_suggestion(db.session, current_user, key), failed=failed
-            ), 422
-        return _listing({}, 422, failed=failed)
+            suggestion = decisions.open_suggestion(db.session, current_user, key)
+            return _card(suggestion, failed=failed, scope=_page_scope()), 422
+        return _listing(_page_args(), 422, failed=failed)
     if not g.htmx:
         if decision.action_id is not None and decision.source_review_id is not None:
             return redirect(
@@ -117,12 +116,35 @@ def decide(key: str):  # type: ignore[no-untyped-def]
     return _decided_answer(key, status=200, just_decided=True)
 
 
+def _page_args() -> dict[str, str]:
+    """The filters of the page a decision was made on (sent as ``page_service`` and so on)."""
+    return {k.removeprefix("page_"): v for k, v in request.form.items() if k.startswith("page_")}
+
+
+def _page_scope() -> LearningScope | None:
+    try:
+        return scope_for(db.session, current_user, _page_args())
+    except FieldErrors:  # the page's own filters, refused since: recount nothing
+        return None
+
+
 def _decided_answer(key: str, status: int, just_decided: bool = False) -> Response | Any:
-    """The suggestion as decided: its card for htmx, else the page (or a redirect to it)."""
-    found = next((s for s in suggestions(db.session, current_user) if s.key == key), None)
+    """The suggestion as decided: its card, and the page's two counts out of band, for htmx;
+    else the page (or a redirect to it)."""
+    scope = _page_scope() if g.htmx else None
+    listed = suggestions(db.session, current_user, scope) if scope is not None else []
+    found = next((s for s in listed if s.key == key), None) or next(
+        (s for s in suggestions(db.session, current_user) if s.key == key), None
+    )
     if not g.htmx or found is None:
         if status == 409:
-            return _listing({}, 409, conflict=True)
+            return _listing(_page_args(), 409, conflict=True)
         return redirect(url_for("suggestions.page"), 303)
     headers = CHANGED if status == 200 else {}
-    return _card(found, just_decided=just_decided, conflict=status == 409), status, headers
+    card = _card(found, just_decided=just_decided, conflict=status == 409, scope=scope)
+    if scope is not None:
+        still_open = sum(s.status == "open" for s in listed)
+        card += render_block(
+            PAGE, "counts", open_count=still_open, decided_count=len(listed) - still_open
+        )
+    return card, status, headers

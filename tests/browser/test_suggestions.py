@@ -67,6 +67,9 @@ def test_the_lead_accepts_one_suggestion_and_dismisses_the_other(ui, app, sg):
     expect(elm.get_by_role("status")).to_be_focused()  # keyboard users land on the outcome
     expect(elm).to_contain_text(f"A check is planned in {sg['r1_ref']}’s actions.")
     expect(elm.get_by_role("button", name="Accept and plan the check")).to_have_count(0)
+    # The counts follow the decision without a reload.
+    expect(page.locator("#sg-open-h")).to_have_text("To decide (1)")
+    expect(page.locator("#sg-decided-h")).to_have_text("Decided (1)")
     assert page.evaluate("window.__sgSamePage === true"), "the accept reloaded the page"
     stored = _decisions(app)
     assert list(stored) == ["Elm Court"]
@@ -102,6 +105,8 @@ def test_the_lead_accepts_one_suggestion_and_dismisses_the_other(ui, app, sg):
     expect(ash.get_by_role("status")).to_contain_text("Dismissed by Tom Lead on")
     expect(ash).to_contain_text("Reason: Ash Grove was relit throughout in October.")
     assert page.evaluate("window.__sgSamePage === true"), "the dismissal reloaded the page"
+    expect(page.locator("#sg-open-h")).to_have_text("To decide (0)")
+    expect(page.locator("#sg-decided-h")).to_have_text("Decided (2)")
     assert _decisions(app)["Ash Grove"] == (
         "dismissed", "Ash Grove was relit throughout in October.", None,
     )  # fmt: skip

@@ -3,6 +3,8 @@ Accept and Dismiss as plain forms and through htmx), on governance/suggestion_pr
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from api_v1.conftest import Api
 from sqlalchemy import func, select
@@ -151,3 +153,27 @@ def test_accepting_through_htmx_swaps_the_card(app, sg, web_as):
     assert "Accepted</strong> by Tom Lead" in response.text
     assert response.headers["HX-Trigger"] == "rca:changed"
     assert _counts(app) == (1, 1)
+
+
+def test_a_decision_through_htmx_recounts_the_lists_of_the_page_it_was_made_on(app, sg, web_as):
+    browser = web_as(sg["lead"])
+    code = sg["elm"].code
+    page = browser.get(f"/learning/suggestions?service={code}")
+    opened = int(re.search(r'id="sg-open-count">\((\d+)\)', page.text)[1])
+    assert opened >= 1 and 'id="sg-decided-count">(0)' in page.text
+    assert f'<input type="hidden" name="page_service" value="{code}">' in page.text
+    url = f"/learning/suggestions/{_key(sg)}"
+    refused = browser.post(
+        url, {"decision": "dismiss", "page_service": code}, headers={"HX-Request": "true"}
+    )
+    assert refused.status_code == 422 and "sg-open-count" not in refused.text
+    # The refused card, swapped in, still carries the page's filters for the next try.
+    assert f'<input type="hidden" name="page_service" value="{code}">' in refused.text
+    form = {"decision": "dismiss", "reason": "Relit in May", "page_service": code}
+    response = browser.post(url, form, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert f'id="sg-open-count" hx-swap-oob="true">({opened - 1})' in response.text
+    assert 'id="sg-decided-count" hx-swap-oob="true">(1)' in response.text
+    assert "Dismissed</strong> by Tom Lead" in response.text
+    again = browser.get(f"/learning/suggestions?service={code}")
+    assert f'id="sg-open-count">({opened - 1})' in again.text

@@ -178,6 +178,8 @@ def test_every_chart_is_one_labelled_image_of_valid_svg(board, app):
         root = minidom.parseString(svg).documentElement
         assert root.getAttribute("role") == "img", name
         assert root.getAttribute("aria-label"), name
+        # Nothing inside claims a role of its own that it cannot name.
+        assert 'role="graphics-' not in svg and "aria-roledescription" not in svg, name
 
 
 def test_a_name_with_markup_is_text_in_the_chart(board, app):

@@ -88,9 +88,10 @@ _CONFIG: dict[str, Any] = {
 
 
 #: The category axis of a horizontal chart: a fixed room and no labels of vl-convert's own.
-#: vl-convert measures every character of every label it lays out (about 0.3 ms a character:
-#: eight factor names of 30 characters cost 13 ms, the chart's whole budget), so the labels are
-#: written by ``_labelled`` at the band centres, which the fixed paddings make known.
+#: vl-convert's time grows with every character of the labels it lays out (on a busy machine,
+#: with ``aria`` already off, its own labels made the eight-factor chart about five times
+#: slower; the figures are in bench/README.md), so the labels are written by ``_labelled`` at
+#: the band centres, which the fixed paddings make known.
 _BANDS: dict[str, Any] = {
     "title": None,
     "axis": {"labels": False, "minExtent": LABEL_ROOM, "maxExtent": LABEL_ROOM},
